@@ -1,0 +1,4 @@
+"""Command line interface (placeholder until the CLI issue)."""
+
+def main() -> None:
+    pass

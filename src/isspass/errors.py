@@ -1,0 +1,26 @@
+"""Typed exceptions raised by the isspass library.
+
+The command line turns each into one line on stderr and a documented exit code.
+"""
+
+from __future__ import annotations
+
+
+class IsspassError(Exception):
+    """Base class of every error isspass raises on purpose."""
+
+
+class ElementsError(IsspassError):
+    """Orbital elements are missing, unreadable or fail validation."""
+
+
+class StaleElementsError(ElementsError):
+    """Orbital elements are too old (or too far in the future) to trust."""
+
+
+class SatelliteNotFoundError(ElementsError):
+    """The requested satellite is not among the available element sets."""
+
+
+class PropagationError(ElementsError):
+    """SGP4 could not propagate the elements over the requested window."""

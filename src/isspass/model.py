@@ -1,0 +1,129 @@
+"""The result types of isspass: the observer, pass points and passes.
+
+Frozen dataclasses with timezone-aware UTC datetimes; no computation beyond naming.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+#: The 16-point compass rose, clockwise from north.
+COMPASS_POINTS = (
+    "N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+    "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW",
+)  # fmt: skip
+
+
+def compass_point(azimuth_deg: float) -> str:
+    """The 16-point compass name (N, NNE, … NNW) of an azimuth in degrees east of north."""
+    return COMPASS_POINTS[math.floor((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
+
+
+@dataclass(frozen=True)
+class Observer:
+    """A place on the WGS84 ellipsoid.
+
+    ``latitude_deg``: geodetic, −90…90, north positive. ``longitude_deg``: −180…180, east
+    positive (180…360 is accepted and folded to −180…180). ``elevation_m``: metres above
+    sea level (−500…9000 accepted).
+    """
+
+    latitude_deg: float
+    longitude_deg: float
+    elevation_m: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("latitude_deg", "longitude_deg", "elevation_m"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be finite, not {value}")
+            object.__setattr__(self, name, float(value))
+        if not -90.0 <= self.latitude_deg <= 90.0:
+            raise ValueError(f"latitude {self.latitude_deg:g} is outside -90..90 degrees")
+        if not -180.0 <= self.longitude_deg <= 360.0:
+            raise ValueError(f"longitude {self.longitude_deg:g} is outside -180..360 degrees")
+        if self.longitude_deg > 180.0:
+            object.__setattr__(self, "longitude_deg", self.longitude_deg - 360.0)
+        if not -500.0 <= self.elevation_m <= 9000.0:
+            raise ValueError(f"elevation {self.elevation_m:g} m is outside -500..9000 metres")
+
+
+class PassType(str, Enum):
+    """What a person can see of a pass."""
+
+    VISIBLE = "visible"  #: sunlit while the observer's sky is dark enough
+    DAYLIGHT = "daylight"  #: sunlit, but the sky is too bright throughout
+    UNLIT = "unlit"  #: in the Earth's shadow throughout the pass
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class PassPoint:
+    """The satellite as seen by the observer at one moment.
+
+    ``time`` is timezone-aware UTC. Altitude is geometric (no refraction) in degrees;
+    azimuth in degrees east of north; ``range_km`` the observer–satellite distance;
+    ``sun_altitude_deg`` the Sun's altitude at the observer. ``magnitude`` is the
+    apparent visual magnitude, or None when the satellite is unlit or its standard
+    magnitude is unknown.
+    """
+
+    time: datetime
+    altitude_deg: float
+    azimuth_deg: float
+    range_km: float
+    sun_altitude_deg: float
+    sunlit: bool
+    magnitude: float | None
+
+    @property
+    def direction(self) -> str:
+        """The azimuth as a 16-point compass name."""
+        return compass_point(self.azimuth_deg)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One pass: an interval during which the satellite is at or above the minimum elevation.
+
+    ``rise``/``culmination``/``set`` are the crossings of the minimum elevation and the
+    highest point. ``appears``/``highest``/``disappears`` bound the lit arc (the sunlit part
+    of the pass) and are None when the pass is unlit throughout. ``horizon_rise`` and
+    ``horizon_set`` are the 0° crossings around the pass; ``shadow_entry`` and
+    ``shadow_exit`` are the Earth-shadow crossings while the satellite is above the true
+    horizon (None when there is none). ``magnitude`` is the one at ``highest``;
+    ``brightest_magnitude`` the brightest over the lit arc. Durations in seconds.
+    """
+
+    type: PassType
+    rise: PassPoint
+    culmination: PassPoint
+    set: PassPoint
+    appears: PassPoint | None
+    highest: PassPoint | None
+    disappears: PassPoint | None
+    horizon_rise: PassPoint
+    horizon_set: PassPoint
+    shadow_entry: PassPoint | None
+    shadow_exit: PassPoint | None
+    magnitude: float | None
+    brightest_magnitude: float | None
+    visible_duration_s: float
+    min_elevation_deg: float
+
+    @property
+    def visible(self) -> bool:
+        """True when a person can see this pass (lit, with a dark enough sky)."""
+        return self.type is PassType.VISIBLE
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds from rise to set (above the minimum elevation)."""
+        return (self.set.time - self.rise.time).total_seconds()
