@@ -1,0 +1,50 @@
+"""Shared fixtures: element sets from tests/data and the brute-force Skyfield reference."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import isspass
+
+DATA = Path(__file__).parent / "data"
+sys.path.insert(0, str(Path(__file__).parent))
+
+#: Heavens-Above's own TLE for the Zurich capture (tests/data/heavens-above-…txt).
+HA_TLE = """\
+1 25544U 98067A   22021.68747065 -.00000457  00000-0  00000+0 0  9996
+2 25544  51.6270 342.0904 0006847  44.2808  14.3181 15.49598315322461
+"""
+
+
+@pytest.fixture(scope="session")
+def iss():
+    """The bundled ISS element set (epoch 2026-09-24)."""
+    return isspass.load_satellite()
+
+
+@pytest.fixture(scope="session")
+def ha_iss():
+    """The ISS with the elements Heavens-Above used for the Zurich capture."""
+    return isspass.load_satellite(elements=isspass.parse_elements(HA_TLE, "heavens-above"))
+
+
+@pytest.fixture(scope="session")
+def history():
+    """Eleven real ISS element sets, July–September 2026, oldest first."""
+    return sorted(isspass.read_elements(DATA / "iss-2026-history.tle"), key=lambda e: e.epoch)
+
+
+REFERENCE_START = datetime(2026, 9, 24, 0, 0, tzinfo=timezone.utc)
+REFERENCE_DAYS = 3.0
+
+
+@pytest.fixture(scope="session")
+def reference(iss):
+    """Skyfield on a 1-second grid over three days from the bundled epoch (slow: once)."""
+    from reference import Reference
+
+    return Reference(iss.elements.satrec, REFERENCE_START, REFERENCE_DAYS)
