@@ -45,7 +45,9 @@ class Reference:
         self.start = start
         self.s = np.arange(-PAD_S, days * 86400 + PAD_S + 1, 1.0)
         t0 = start.astimezone(timezone.utc)
-        self.t = ts.utc(t0.year, t0.month, t0.day, t0.hour, t0.minute, t0.second + t0.microsecond / 1e6 + self.s)
+        self.t = ts.utc(
+            t0.year, t0.month, t0.day, t0.hour, t0.minute, t0.second + t0.microsecond / 1e6 + self.s
+        )
         self.sat = EarthSatellite.from_satrec(satrec, ts)
         self.geocentric = self.sat.at(self.t)
         self.sunlit = self.geocentric.is_sunlit(self.eph)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import DATA
-from heavens_above import read_capture
 
 import isspass
+from conftest import DATA
+from heavens_above import read_capture
 
 CAPTURE = read_capture((DATA / "heavens-above-zurich-iss-2022-01.txt").read_text(encoding="utf-8"))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REFERENCE_DAYS, REFERENCE_START
-from reference import passes_from_grid, seconds
 
 import isspass
+from conftest import REFERENCE_DAYS, REFERENCE_START
+from reference import passes_from_grid, seconds
 
 # (latitude, longitude, elevation m): equator, ±35°, +60°, −50°, one at 3000 m, and one
 # near the ISS's northern limit, where passes graze the horizon.

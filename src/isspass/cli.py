@@ -1,4 +1,5 @@
 """Command line interface (placeholder until the CLI issue)."""
 
+
 def main() -> None:
     pass

@@ -131,7 +131,9 @@ def _tle_exponent(line: str, start: int, stop: int, what: str, where: str) -> fl
         mantissa, exponent = body[:-2], body[-2:]
         value = float("0." + mantissa) * 10.0 ** int(exponent)
     except ValueError:
-        raise ElementsError(f"{where}: {what} {text.strip()!r} (columns {start}-{stop}) is malformed") from None
+        raise ElementsError(
+            f"{where}: {what} {text.strip()!r} (columns {start}-{stop}) is malformed"
+        ) from None
     return sign * value
 
 
@@ -153,9 +155,7 @@ def _check_line(line: str, number: int, lineno: int, source: str) -> None:
         raise ElementsError(f"{where}: checksum is {line[68]!r}, the line sums to {expected}")
 
 
-def _elements_from_tle(
-    name: str | None, line1: str, line2: str, lineno: int, source: str
-) -> Elements:
+def _elements_from_tle(name: str | None, line1: str, line2: str, lineno: int, source: str) -> Elements:
     """Validate one TLE (``lineno`` is the file line of ``line1``) and build its Elements."""
     _check_line(line1, 1, lineno, source)
     _check_line(line2, 2, lineno + 1, source)

@@ -243,9 +243,7 @@ def look(site: Site, state: State) -> Topocentric:
     azimuth = np.degrees(np.arctan2(site.east @ rho, site.north @ rho)) % 360.0
     sun_altitude = np.degrees(np.arcsin(np.clip(site.up @ state.sun_app_itrs, -1.0, 1.0)))
     to_sun = state.sun_itrs_km - state.itrs_km
-    cos_phase = -np.einsum("ij,ij->j", to_sun, rho) / (
-        np.sqrt(np.einsum("ij,ij->j", to_sun, to_sun)) * rng
-    )
+    cos_phase = -np.einsum("ij,ij->j", to_sun, rho) / (np.sqrt(np.einsum("ij,ij->j", to_sun, to_sun)) * rng)
     phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
     return Topocentric(altitude, azimuth, rng, sun_altitude, phase)
 
