@@ -23,9 +23,9 @@ class RefPass:
     culmination: float
     set: float
     peak_altitude: float
-    lit_start: float | None  # first/last second of the lit arc (bracket midpoints)
+    lit_start: float | None  # the lit arc's ends (shadow changes refined to 10 ms)
     lit_end: float | None
-    shadow_crossings: list[float]  # bracket midpoints, while above the true horizon
+    shadow_crossings: list[float]  # refined to 10 ms, while above the true horizon
     type: str
 
 
@@ -35,6 +35,7 @@ class Grid:
     altitude: np.ndarray
     sunlit: np.ndarray
     sun_altitude: np.ndarray
+    shadow_time: dict[int, float]  # sunlit changes between samples i and i+1: when (s)
 
 
 class Reference:
@@ -51,7 +52,22 @@ class Reference:
         self.sat = EarthSatellite.from_satrec(satrec, ts)
         self.geocentric = self.sat.at(self.t)
         self.sunlit = self.geocentric.is_sunlit(self.eph)
+        self.shadow_time = self._refine_shadow_changes(ts)
         self._grids: dict[tuple[float, float, float], Grid] = {}
+
+    def _refine_shadow_changes(self, ts) -> dict[int, float]:
+        """Where ``is_sunlit`` changes between two samples, find when to 10 ms."""
+        changes = np.flatnonzero(np.diff(self.sunlit.astype(np.int8)) != 0)
+        fine = (self.s[changes][:, None] + np.linspace(0.0, 1.0, 101)[None, :]).ravel()
+        t0 = self.start.astimezone(timezone.utc)
+        second = t0.second + t0.microsecond / 1e6 + fine
+        t = ts.utc(t0.year, t0.month, t0.day, t0.hour, t0.minute, second)
+        lit = self.sat.at(t).is_sunlit(self.eph).reshape(changes.size, 101)
+        result = {}
+        for row, i in enumerate(changes):
+            flip = int(np.flatnonzero(lit[row] != lit[row][0])[0])
+            result[int(i)] = float(self.s[i] + (flip - 0.5) * 0.01)
+        return result
 
     def grid(self, lat: float, lon: float, elevation_m: float) -> Grid:
         key = (lat, lon, elevation_m)
@@ -64,7 +80,7 @@ class Reference:
         altitude = (self.geocentric - topos.at(self.t)).altaz()[0].degrees
         observer = self.eph["earth"] + topos
         sun_altitude = observer.at(self.t).observe(self.eph["sun"]).apparent().altaz()[0].degrees
-        return Grid(self.s, altitude, self.sunlit, sun_altitude)
+        return Grid(self.s, altitude, self.sunlit, sun_altitude, self.shadow_time)
 
     def passes(self, grid: Grid, min_elevation: float, twilight: float, days: float) -> list[RefPass]:
         return passes_from_grid(grid, min_elevation, twilight, days)
@@ -106,11 +122,11 @@ def passes_from_grid(g: Grid, min_elevation: float, twilight: float, days: float
         lit_start = lit_end = None
         if lit_idx.size:
             a, b = i + lit_idx[0], i + lit_idx[-1]
-            lit_start = s[a] - 0.5 if a > i else rise
-            lit_end = s[b] + 0.5 if b < j else fall
+            lit_start = g.shadow_time[a - 1] if a > i else rise
+            lit_end = g.shadow_time[b] if b < j else fall
         h_i, h_j = next((a, b) for a, b in horizon_runs if a <= i and b >= j)
         changes = np.flatnonzero(np.diff(g.sunlit[h_i : h_j + 1].astype(np.int8)) != 0)
-        crossings = [float(s[h_i + c] + 0.5) for c in changes]
+        crossings = [g.shadow_time[h_i + c] for c in changes]
         if not lit_idx.size:
             kind = "unlit"
         else:
