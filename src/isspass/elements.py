@@ -20,7 +20,7 @@ from typing import Any
 from sgp4.api import WGS72, Satrec
 from sgp4.omm import initialize as _omm_initialize
 
-from .errors import ElementsError, SatelliteNotFoundError
+from .errors import ElementsError, ElementsMissingError, SatelliteNotFoundError
 
 ISS_NORAD_ID = 25544
 TLE_LINE_LENGTH = 69
@@ -369,7 +369,7 @@ def read_elements(path: str | Path) -> list[Elements]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ElementsError(f"{path}: no such file") from None
+        raise ElementsMissingError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ElementsError(f"{path}: is a directory, not an element file") from None
     except OSError as exc:

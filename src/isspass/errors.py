@@ -11,16 +11,24 @@ class IsspassError(Exception):
 
 
 class ElementsError(IsspassError):
-    """Orbital elements are missing, unreadable or fail validation."""
+    """Orbital elements are unreadable or fail validation (corrupt)."""
+
+
+class ElementsMissingError(ElementsError):
+    """No element set could be found: a missing file, or no stdin to read."""
+
+
+class SatelliteNotFoundError(ElementsMissingError):
+    """The requested satellite is not among the available element sets."""
 
 
 class StaleElementsError(ElementsError):
     """Orbital elements are too old (or too far in the future) to trust."""
 
 
-class SatelliteNotFoundError(ElementsError):
-    """The requested satellite is not among the available element sets."""
-
-
 class PropagationError(ElementsError):
     """SGP4 could not propagate the elements over the requested window."""
+
+
+class ConfigError(IsspassError):
+    """The configuration file or an ``ISSPASS_*`` variable is invalid."""

@@ -1,0 +1,339 @@
+"""Renderers: a pass report as text, JSON, CSV or iCalendar.
+
+Pure functions: a :class:`Report` in, a string out. Time zones are applied only here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .elements import Satellite
+from .model import Observer, Pass, PassPoint
+
+#: Version of the JSON document layout; bumped only for incompatible changes.
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the passes in a report were selected by (degrees, magnitudes)."""
+
+    min_elevation_deg: float
+    twilight_deg: float
+    visible_only: bool
+    min_peak_deg: float | None = None
+    brighter_than: float | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a renderer needs: where, what, when, by which rules, and the passes."""
+
+    observer: Observer
+    timezone: str
+    satellite: Satellite
+    start: datetime
+    end: datetime
+    criteria: Criteria
+    passes: tuple[Pass, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def element_age_days(self) -> float:
+        return self.satellite.elements.age_days(self.start)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def iso_utc(when: datetime) -> str:
+    """ISO 8601 UTC with a ``Z`` and milliseconds at most: ``2022-01-22T17:14:24.312Z``."""
+    when = when.astimezone(timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = round(when.microsecond / 1000)
+    if millis == 1000:
+        return iso_utc(when.replace(microsecond=0) + timedelta(seconds=1))
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
+
+
+def _local(when: datetime, zone: ZoneInfo) -> datetime:
+    # Round to the second before the zone: what people read, and no "59.9996" surprises.
+    return (when + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
+
+
+def _place(observer: Observer) -> str:
+    ns = "N" if observer.latitude_deg >= 0 else "S"
+    ew = "E" if observer.longitude_deg >= 0 else "W"
+    return (
+        f"{abs(observer.latitude_deg):.4f}° {ns}, {abs(observer.longitude_deg):.4f}° {ew}, "
+        f"{observer.elevation_m:.0f} m"
+    )
+
+
+def _duration(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 60}m {total % 60:02d}s"
+
+
+def _magnitude(value: float | None) -> str:
+    return "   ?" if value is None else f"{value:4.1f}"
+
+
+def _zone_names(report: Report) -> str:
+    zone = report.zone
+    names = []
+    when = report.start
+    while when <= report.end + timedelta(hours=1):
+        name = when.astimezone(zone).tzname() or report.timezone
+        if name not in names:
+            names.append(name)
+        when += timedelta(hours=6)
+    return "/".join(names)
+
+
+def _age_text(age_days: float) -> str:
+    if age_days >= 0:
+        return f"{age_days:.1f} days old at the start"
+    return f"the window starts {-age_days:.1f} days before the epoch"
+
+
+def _criteria_text(c: Criteria) -> str:
+    which = "visible passes" if c.visible_only else "all passes"
+    parts = [f"{which} at or above {c.min_elevation_deg:g}°", f"Sun below {c.twilight_deg:g}°"]
+    if c.min_peak_deg is not None:
+        parts.append(f"peak at least {c.min_peak_deg:g}°")
+    if c.brighter_than is not None:
+        parts.append(f"brighter than magnitude {c.brighter_than:g}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(report: Report) -> str:
+    """A table for people: one row per pass in the observer's local time."""
+    zone = report.zone
+    sat = report.satellite
+    elements = sat.elements
+    age = report.element_age_days
+    lines = [
+        f"{sat.name} (NORAD {sat.norad_id}) over {_place(report.observer)}",
+        f"Elements: {elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(age)})",
+        f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
+        f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
+        "",
+    ]
+    if not report.passes:
+        kind = "visible passes" if report.criteria.visible_only else "passes"
+        lines.append(f"No {kind} of {sat.name} in this window.")
+        return "\n".join(lines) + "\n"
+    show_type = not report.criteria.visible_only
+    head = f"{'Date':<10}  {'Time':<8}  {'Length':>7}  {'Mag':>4}  {'From':<9}  {'Highest':<18}  {'To':<9}"
+    lines.append(head + ("  Type" if show_type else ""))
+    for p in report.passes:
+        first, top, last = (
+            (p.appears, p.highest, p.disappears) if p.appears else (p.rise, p.culmination, p.set)
+        )
+        start_local = _local(first.time, zone)
+        length = p.visible_duration_s if p.visible else p.duration_s
+
+        def where(point: PassPoint) -> str:
+            return f"{point.altitude_deg:3.0f}° {point.direction:<4}"
+
+        row = (
+            f"{start_local:%a %d %b}  {start_local:%H:%M:%S}  {_duration(length):>7}  "
+            f"{_magnitude(p.magnitude)}  {where(first):<9}  "
+            f"{_local(top.time, zone):%H:%M:%S} {where(top):<9}  {where(last):<9}"
+        )
+        lines.append(row + (f"  {p.type.value}" if show_type else ""))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _point(point: PassPoint | None) -> dict[str, Any] | None:
+    if point is None:
+        return None
+    return {
+        "time": iso_utc(point.time),
+        "altitude": round(point.altitude_deg, 2),
+        "azimuth": round(point.azimuth_deg, 2),
+        "direction": point.direction,
+        "range_km": round(point.range_km, 1),
+        "sunlit": point.sunlit,
+        "magnitude": None if point.magnitude is None else round(point.magnitude, 2),
+        "sun_altitude": round(point.sun_altitude_deg, 2),
+    }
+
+
+def pass_to_dict(p: Pass) -> dict[str, Any]:
+    """One pass as the JSON schema's ``passes`` item."""
+    return {
+        "type": p.type.value,
+        "visible": p.visible,
+        "magnitude": None if p.magnitude is None else round(p.magnitude, 2),
+        "brightest_magnitude": None if p.brightest_magnitude is None else round(p.brightest_magnitude, 2),
+        "visible_duration_s": round(p.visible_duration_s, 1),
+        "duration_s": round(p.duration_s, 1),
+        "rise": _point(p.rise),
+        "culmination": _point(p.culmination),
+        "set": _point(p.set),
+        "appears": _point(p.appears),
+        "highest": _point(p.highest),
+        "disappears": _point(p.disappears),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as the documented JSON object."""
+    sat = report.satellite
+    c = report.criteria
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "observer": {
+            "latitude": report.observer.latitude_deg,
+            "longitude": report.observer.longitude_deg,
+            "elevation_m": report.observer.elevation_m,
+            "timezone": report.timezone,
+        },
+        "satellite": {
+            "name": sat.name,
+            "norad_id": sat.norad_id,
+            "epoch": iso_utc(sat.epoch),
+            "element_age_days": round(report.element_age_days, 3),
+            "source": sat.elements.source,
+            "standard_magnitude": sat.standard_magnitude,
+        },
+        "window": {"start": iso_utc(report.start), "end": iso_utc(report.end)},
+        "criteria": {
+            "min_elevation": c.min_elevation_deg,
+            "twilight": c.twilight_deg,
+            "visible_only": c.visible_only,
+            "min_peak": c.min_peak_deg,
+            "brighter_than": c.brighter_than,
+        },
+        "passes": [pass_to_dict(p) for p in report.passes],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+_CSV_POINTS = ("rise", "culmination", "set", "appears", "highest", "disappears")
+
+
+def csv_header() -> list[str]:
+    columns = ["type", "magnitude", "visible_duration_s", "duration_s"]
+    for name in _CSV_POINTS:
+        columns += [
+            f"{name}_utc",
+            f"{name}_local",
+            f"{name}_altitude",
+            f"{name}_azimuth",
+            f"{name}_direction",
+        ]
+    return columns
+
+
+def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
+    row = [
+        p.type.value,
+        "" if p.magnitude is None else f"{p.magnitude:.2f}",
+        f"{p.visible_duration_s:.1f}",
+        f"{p.duration_s:.1f}",
+    ]
+    for name in _CSV_POINTS:
+        point: PassPoint | None = getattr(p, name)
+        if point is None:
+            row += [""] * 5
+        else:
+            row += [
+                iso_utc(point.time),
+                _local(point.time, zone).isoformat(),
+                f"{point.altitude_deg:.2f}",
+                f"{point.azimuth_deg:.2f}",
+                point.direction,
+            ]
+    return row
+
+
+def render_csv(report: Report) -> str:
+    """One row per pass, a header row; UTC ISO times plus local times."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(csv_header())
+    for p in report.passes:
+        writer.writerow(csv_row(p, report.zone))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def pass_uid(report: Report, p: Pass) -> str:
+    """A UID that stays the same for the same pass when it is predicted again.
+
+    Built from the satellite, the place (to 0.01°) and the culmination time rounded to
+    the nearest half hour, so fresher elements that move the pass by seconds keep it.
+    """
+    slot = p.culmination.time.astimezone(timezone.utc)
+    minutes = round((slot.minute + slot.second / 60) / 30) * 30
+    slot = slot.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minutes)
+    o = report.observer
+    return (
+        f"{report.satellite.norad_id}-{slot:%Y%m%dT%H%M}Z-{o.latitude_deg:+.2f}{o.longitude_deg:+.2f}@isspass"
+    )
+
+
+def render_ics(report: Report) -> str:
+    """An iCalendar with one event per visible pass, from appearing to disappearing."""
+    from icalendar import Calendar, Event, vGeo
+
+    zone = report.zone
+    cal = Calendar()
+    cal.add("prodid", "-//isspass//isspass//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{report.satellite.name} passes")
+    stamp = report.satellite.epoch.astimezone(timezone.utc).replace(microsecond=0)
+    for p in report.passes:
+        if not p.visible or p.appears is None or p.highest is None or p.disappears is None:
+            continue
+        mag = "" if p.magnitude is None else f", magnitude {p.magnitude:.1f}"
+        event = Event()
+        event.add("uid", pass_uid(report, p))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", p.appears.time.astimezone(timezone.utc).replace(microsecond=0))
+        event.add("dtend", p.disappears.time.astimezone(timezone.utc).replace(microsecond=0))
+        event.add(
+            "summary",
+            f"{report.satellite.name} visible: up to {p.highest.altitude_deg:.0f}° "
+            f"{p.highest.direction}{mag}",
+        )
+        event.add(
+            "description",
+            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {p.appears.altitude_deg:.0f}° "
+            f"{p.appears.direction}, highest {_local(p.highest.time, zone):%H:%M:%S} at "
+            f"{p.highest.altitude_deg:.0f}° {p.highest.direction}, disappears "
+            f"{_local(p.disappears.time, zone):%H:%M:%S} at {p.disappears.altitude_deg:.0f}° "
+            f"{p.disappears.direction} ({report.timezone}). Visible for "
+            f"{_duration(p.visible_duration_s)}{mag}.",
+        )
+        event.add("geo", vGeo((report.observer.latitude_deg, report.observer.longitude_deg)))
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics}
