@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,22 @@ HA_TLE = """\
 1 25544U 98067A   22021.68747065 -.00000457  00000-0  00000+0 0  9996
 2 25544  51.6270 342.0904 0006847  44.2808  14.3181 15.49598315322461
 """
+
+
+@pytest.fixture(autouse=True)
+def no_user_state_no_network(tmp_path_factory, monkeypatch):
+    """Every test: a private config and cache, and an elements URL that is a closed local port.
+
+    No test may reach the internet or read the user's own settings.
+    """
+    for name in list(os.environ):
+        if name.startswith("ISSPASS_"):
+            monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("isspass-home")
+    monkeypatch.setenv("ISSPASS_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("ISSPASS_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("ISSPASS_ELEMENTS_URL", "http://127.0.0.1:9/gp.php")
+    return home
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,24 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
+from .cache import ElementCache
 from .config import CONFIG_ENV, config_path, load_config
-from .elements import Satellite, bundled_elements, decode_elements, load_satellite, read_elements
+from .download import DEFAULT_ELEMENTS_URL
+from .elements import (
+    ISS_NORAD_ID,
+    Satellite,
+    decode_elements,
+    load_satellite,
+    read_elements,
+    select_elements,
+)
 from .errors import (
     ConfigError,
     ElementsError,
     ElementsMissingError,
     IsspassError,
+    NetworkError,
+    SatelliteNotFoundError,
     StaleElementsError,
 )
 from .formats import RENDERERS, Criteria, Report
@@ -30,6 +41,7 @@ from .model import Observer
 from .places import check_timezone, timezone_at
 from .search import find_passes
 from .storage import atomic_write
+from .update import DEFAULT_REFRESH_AFTER_H, available_elements, needs_refresh, update_elements
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # anything else, e.g. an output file that cannot be written
@@ -61,6 +73,8 @@ def _exit_code(error: IsspassError) -> int:
         return EXIT_ELEMENTS_INVALID
     if isinstance(error, ConfigError):
         return EXIT_CONFIG
+    if isinstance(error, NetworkError):
+        return EXIT_NETWORK
     return EXIT_ERROR
 
 
@@ -281,6 +295,27 @@ NOT_CONFIGURABLE = {"start", "output", "version"}
     help="Predict even with elements older than 30 days.",
 )
 @click.option(
+    "--offline",
+    is_flag=True,
+    envvar="ISSPASS_OFFLINE",
+    help="Never use the network (no automatic element refresh).",
+)
+@click.option(
+    "--refresh-after",
+    type=Number(2, 24 * 365, " h"),
+    default=DEFAULT_REFRESH_AFTER_H,
+    envvar="ISSPASS_REFRESH_AFTER",
+    show_default=True,
+    help="Refresh cached elements fetched longer ago than this, hours.",
+)
+@click.option(
+    "--elements-url",
+    default=DEFAULT_ELEMENTS_URL,
+    envvar="ISSPASS_ELEMENTS_URL",
+    show_default=True,
+    help="GP query endpoint for fresh elements (a CelesTrak mirror).",
+)
+@click.option(
     "--format",
     type=click.Choice(sorted(RENDERERS)),
     default="text",
@@ -303,6 +338,8 @@ def cli(ctx: click.Context, **options: Any) -> None:
     \b
     isspass --lat 47.37 --lon 8.54             the next 10 days' visible passes
     isspass --lat 47.37 --lon 8.54 --all       every pass, with its type
+    isspass update                             fetch fresh ISS elements
+    isspass elements                           the element sets known, and their age
     isspass config                             the settings in effect, and from where
 
     Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
@@ -352,14 +389,50 @@ def _read_stdin() -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _satellite(tle: str | None, key: str | None, std_mag: float | None) -> Satellite:
-    if tle == "-":
-        candidates = decode_elements(_read_stdin(), "stdin")
-    elif tle is not None:
-        candidates = read_elements(tle)
-    else:
-        candidates = bundled_elements()
-    return load_satellite(key, elements=candidates, standard_magnitude=std_mag)
+def _satellite(o: dict[str, Any], start: datetime) -> tuple[Satellite, str | None]:
+    """The satellite to predict, and a warning when a due refresh failed.
+
+    Sources: ``--tle`` (file or stdin) wins; otherwise the cached and bundled element
+    sets, the one with the epoch nearest the window's start. The cache is refreshed first
+    when the freshness policy asks for it and the network is allowed.
+    """
+    key, std_mag = o["satellite"], o["std_mag"]
+    if o["tle"] is not None:
+        given = decode_elements(_read_stdin(), "stdin") if o["tle"] == "-" else read_elements(o["tle"])
+        return load_satellite(key, elements=given, standard_magnitude=std_mag), None
+    cache = ElementCache()
+    warning = None
+    norad_id = _norad_id(key, cache)
+    if norad_id is not None and _refresh_due(o, start, cache, norad_id):
+        result = update_elements(norad_id, cache=cache, base_url=o["elements_url"])
+        if not result.ok:
+            warning = f"warning: {result.message}; using the elements at hand"
+    try:
+        chosen = select_elements(available_elements(cache), key, near=start)
+    except SatelliteNotFoundError:
+        hint = f" (try: isspass update --satellite {norad_id})" if norad_id is not None else ""
+        raise SatelliteNotFoundError(f"no elements for satellite {key!r}{hint}") from None
+    return load_satellite(elements=[chosen], standard_magnitude=std_mag), warning
+
+
+def _norad_id(key: str | None, cache: ElementCache) -> int | None:
+    if key is None:
+        return ISS_NORAD_ID
+    if key.strip().isdigit():
+        return int(key)
+    try:
+        return select_elements(available_elements(cache), key).norad_id
+    except SatelliteNotFoundError:
+        return None
+
+
+def _refresh_due(o: dict[str, Any], start: datetime, cache: ElementCache, norad_id: int) -> bool:
+    """The freshness policy: online, predicting from about now on, and the cache is old."""
+    if o["offline"]:
+        return False
+    if start < datetime.now(timezone.utc) - timedelta(days=1):
+        return False  # fresh elements would not help a window in the past
+    return needs_refresh(cache, norad_id, o["refresh_after"])
 
 
 def _predict(ctx: click.Context, **o: Any) -> None:
@@ -370,7 +443,7 @@ def _predict(ctx: click.Context, **o: Any) -> None:
     observer = Observer(o["lat"], o["lon"], o["elevation"])
     zone_name = o["tz"] or timezone_at(observer.latitude_deg, observer.longitude_deg)
     start = _parse_start(o["start"], ZoneInfo(zone_name)).astimezone(timezone.utc)
-    satellite = _satellite(o["tle"], o["satellite"], o["std_mag"])
+    satellite, refresh_warning = _satellite(o, start)
     warning = check_age(satellite.elements, start, allow_stale=o["allow_stale"])
     passes = find_passes(
         observer,
@@ -387,8 +460,9 @@ def _predict(ctx: click.Context, **o: Any) -> None:
         passes = [p for p in passes if p.magnitude is not None and p.magnitude < o["brighter_than"]]
     if not passes and o["quiet_if_none"]:
         return
-    if warning:
-        click.echo(f"isspass: {warning}", err=True)
+    for line in (refresh_warning, warning):
+        if line:
+            click.echo(f"isspass: {line}", err=True)
     report = Report(
         observer=observer,
         timezone=zone_name,
@@ -452,6 +526,63 @@ def show_config(ctx: click.Context) -> None:
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
         click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+
+
+@cli.command("update")
+@click.option(
+    "--satellite",
+    "satellites",
+    multiple=True,
+    type=click.IntRange(1, 999_999_999),
+    metavar="NORAD_ID",
+    help="Also fetch this satellite (repeatable); the ISS is always fetched.",
+)
+@click.pass_context
+def update_command(ctx: click.Context, satellites: tuple[int, ...]) -> None:
+    """Fetch fresh elements (CelesTrak GP, OMM JSON) into the cache.
+
+    Politely: never twice within 2 hours for the same object, no retries, and after a
+    failure a back-off of 2 hours doubling up to a day. The cache is replaced only by
+    validated elements, atomically. Exit code 6 when an object could not be updated.
+    """
+    parent = ctx.parent
+    assert parent is not None
+    if parent.params["offline"]:
+        raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
+    cache = ElementCache()
+    failed = False
+    for norad_id in dict.fromkeys((ISS_NORAD_ID, *satellites)):
+        result = update_elements(norad_id, cache=cache, base_url=parent.params["elements_url"])
+        if result.ok:
+            click.echo(result.message)
+        else:
+            click.echo(f"isspass: {result.message}", err=True)
+            failed = True
+    if failed:
+        ctx.exit(EXIT_NETWORK)
+
+
+@cli.command("elements")
+def elements_command() -> None:
+    """List the element sets isspass knows: source, epoch and age, and the cache."""
+    cache = ElementCache()
+    now = datetime.now(timezone.utc)
+    click.echo(f"cache: {cache.directory}")
+    records = cache.records()
+    for e in available_elements(cache):
+        line = (
+            f"{e.norad_id:>6}  {e.name:<20}  epoch {e.epoch:%Y-%m-%d %H:%M} UTC  "
+            f"{e.age_days(now):6.1f} days old  {e.source}"
+        )
+        record = records.get(e.norad_id)
+        if record is not None and e.source.startswith("cache") and record.last_success is not None:
+            fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
+            line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
+        click.echo(line)
+    for norad_id, record in sorted(records.items()):
+        if record.failures and record.last_attempt is not None:
+            when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
+            click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
 
 
 def main() -> None:

@@ -331,7 +331,9 @@ def parse_omm_json(text: str, source: str = "<elements>") -> list[Elements]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ElementsError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise ElementsError(
+            f"{source}: not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
+        ) from None
     records = data if isinstance(data, list) else [data]
     result = [_elements_from_omm(record, index, source) for index, record in enumerate(records, 1)]
     if not result:
@@ -377,16 +379,17 @@ def read_elements(path: str | Path) -> list[Elements]:
     return decode_elements(data, str(path))
 
 
-def select_elements(candidates: Sequence[Elements], key: int | str | None) -> Elements:
+def select_elements(
+    candidates: Sequence[Elements], key: int | str | None, near: datetime | None = None
+) -> Elements:
     """Pick one element set by NORAD number or by name (exact, then unique prefix).
 
-    With ``key`` ``None`` the file must hold exactly one satellite, or the ISS.
-    When several sets share the satellite, the newest epoch wins.
+    With ``key`` ``None`` the file must hold exactly one satellite, or the ISS. When several
+    sets share the satellite, the one whose epoch is nearest ``near`` wins (the earlier
+    listed on a tie), or without ``near`` the newest.
     """
     if key is None:
-        if len({e.norad_id for e in candidates}) == 1:
-            return max(candidates, key=lambda e: e.epoch)
-        key = ISS_NORAD_ID
+        key = candidates[0].norad_id if len({e.norad_id for e in candidates}) == 1 else ISS_NORAD_ID
     if isinstance(key, int) or (isinstance(key, str) and key.strip().isdigit()):
         number = int(key)
         matches = [e for e in candidates if e.norad_id == number]
@@ -400,6 +403,8 @@ def select_elements(candidates: Sequence[Elements], key: int | str | None) -> El
             raise SatelliteNotFoundError(f"satellite {key!r} is ambiguous: {names}")
     if not matches:
         raise SatelliteNotFoundError(f"satellite {key!r} is not in the element set")
+    if near is not None:
+        return min(matches, key=lambda e: abs(e.age_days(near)))
     return max(matches, key=lambda e: e.epoch)
 
 

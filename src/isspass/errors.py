@@ -32,3 +32,7 @@ class PropagationError(ElementsError):
 
 class ConfigError(IsspassError):
     """The configuration file or an ``ISSPASS_*`` variable is invalid."""
+
+
+class NetworkError(IsspassError):
+    """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""

@@ -137,8 +137,9 @@ def render_text(report: Report) -> str:
         lines.append(f"No {kind} of {sat.name} in this window.")
         return "\n".join(lines) + "\n"
     show_type = not report.criteria.visible_only
+    show_uncertainty = any(p.timing_uncertainty_s >= 1.0 for p in report.passes)
     head = f"{'Date':<10}  {'Time':<8}  {'Length':>7}  {'Mag':>4}  {'From':<9}  {'Highest':<18}  {'To':<9}"
-    lines.append(head + ("  Type" if show_type else ""))
+    lines.append(head + ("  Type" if show_type else "") + ("  Timing" if show_uncertainty else ""))
     for p in report.passes:
         first, top, last = (
             (p.appears, p.highest, p.disappears) if p.appears else (p.rise, p.culmination, p.set)
@@ -154,7 +155,11 @@ def render_text(report: Report) -> str:
             f"{_magnitude(p.magnitude)}  {where(first):<9}  "
             f"{_local(top.time, zone):%H:%M:%S} {where(top):<9}  {where(last):<9}"
         )
-        lines.append(row + (f"  {p.type.value}" if show_type else ""))
+        if show_type:
+            row += f"  {p.type.value:<8}"
+        if show_uncertainty and p.timing_uncertainty_s >= 1.0:
+            row += f"  ±{p.timing_uncertainty_s:.0f} s"
+        lines.append(row)
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -185,6 +190,7 @@ def pass_to_dict(p: Pass) -> dict[str, Any]:
         "brightest_magnitude": None if p.brightest_magnitude is None else round(p.brightest_magnitude, 2),
         "visible_duration_s": round(p.visible_duration_s, 1),
         "duration_s": round(p.duration_s, 1),
+        "timing_uncertainty_s": round(p.timing_uncertainty_s, 1),
         "rise": _point(p.rise),
         "culmination": _point(p.culmination),
         "set": _point(p.set),
@@ -236,7 +242,7 @@ _CSV_POINTS = ("rise", "culmination", "set", "appears", "highest", "disappears")
 
 
 def csv_header() -> list[str]:
-    columns = ["type", "magnitude", "visible_duration_s", "duration_s"]
+    columns = ["type", "magnitude", "visible_duration_s", "duration_s", "timing_uncertainty_s"]
     for name in _CSV_POINTS:
         columns += [
             f"{name}_utc",
@@ -254,6 +260,7 @@ def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
         "" if p.magnitude is None else f"{p.magnitude:.2f}",
         f"{p.visible_duration_s:.1f}",
         f"{p.duration_s:.1f}",
+        f"{p.timing_uncertainty_s:.1f}",
     ]
     for name in _CSV_POINTS:
         point: PassPoint | None = getattr(p, name)

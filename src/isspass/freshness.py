@@ -1,7 +1,8 @@
-"""How far elements can be trusted: the age policy.
+"""How far elements can be trusted: the age policy and the timing uncertainty.
 
 Elements lose accuracy day by day and jump after a manoeuvre, so their age is policy:
-warn past a few days, refuse past a month unless asked.
+warn past a few days, refuse past a month unless asked; and every prediction carries an
+estimate of its timing error from the age.
 """
 
 from __future__ import annotations
@@ -15,6 +16,23 @@ from .errors import StaleElementsError
 WARN_AGE_DAYS = 3.0
 #: Age past which predictions are refused unless stale elements are allowed.
 MAX_AGE_DAYS = 30.0
+#: Assumed uncertainty of the drag term (percent) in the timing-uncertainty estimate.
+DRAG_UNCERTAINTY_PERCENT = 20.0
+
+
+def timing_uncertainty_s(
+    elements: Elements, when: datetime, drag_uncertainty_percent: float = DRAG_UNCERTAINTY_PERCENT
+) -> float:
+    """Estimated timing error (seconds) of a prediction at ``when`` from these elements.
+
+    Molczan's estimate (SeeSat-L, March 2006): the drag term ndot/2 (rev/day²) moves the
+    mean anomaly by (ndot/2)·dt², so an uncertainty of P percent in it shifts the satellite
+    along its track by 864·P·(ndot/2)·dt² / (n0 + 2·(ndot/2)·dt) seconds after dt days.
+    It knows nothing of manoeuvres: a reboost after the epoch can move a pass by minutes.
+    """
+    dt = abs(elements.age_days(when))
+    drag = abs(elements.mean_motion_dot)
+    return 864.0 * drag_uncertainty_percent * drag * dt**2 / (elements.mean_motion + 2.0 * drag * dt)
 
 
 def check_age(

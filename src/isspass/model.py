@@ -100,6 +100,8 @@ class Pass:
     ``shadow_exit`` are the Earth-shadow crossings while the satellite is above the true
     horizon (None when there is none). ``magnitude`` is the one at ``highest``;
     ``brightest_magnitude`` the brightest over the lit arc. Durations in seconds.
+    ``timing_uncertainty_s`` estimates how far the times may be off from the element
+    age alone (see :func:`isspass.freshness.timing_uncertainty_s`).
     """
 
     type: PassType
@@ -117,6 +119,7 @@ class Pass:
     brightest_magnitude: float | None
     visible_duration_s: float
     min_elevation_deg: float
+    timing_uncertainty_s: float = 0.0
 
     @property
     def visible(self) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .brightness import apparent_magnitude
 from .elements import Satellite, load_satellite
+from .freshness import timing_uncertainty_s
 from .model import Observer, Pass, PassPoint, PassType
 from .sky import (
     Array,
@@ -366,6 +367,7 @@ def _assemble(
         brightest_magnitude=brightest,
         visible_duration_s=visible_duration,
         min_elevation_deg=min_elevation_deg,
+        timing_uncertainty_s=timing_uncertainty_s(ctx.satellite.elements, ctx.datetime(peak)),
     )
 
 
