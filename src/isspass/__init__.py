@@ -25,7 +25,7 @@ from .errors import (
     StaleElementsError,
 )
 from .model import Observer, Pass, PassPoint, PassType, compass_point
-from .search import find_passes
+from .search import find_passes, find_passes_many
 
 __version__ = "0.1.0"
 
@@ -46,6 +46,7 @@ __all__ = [
     "bundled_elements",
     "compass_point",
     "find_passes",
+    "find_passes_many",
     "load_satellite",
     "parse_elements",
     "read_elements",

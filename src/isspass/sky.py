@@ -6,11 +6,13 @@ DE421 ephemeris, topocentric altitude/azimuth, and the Earth's shadow.
 Times are float seconds from a UTC origin (``t0_unix``, POSIX seconds) so that the
 search can work on plain arrays. Earth-fixed means Skyfield's ITRS without polar
 motion: TEME rotated by GMST 1982 at UT1, exactly as Skyfield converts SGP4 output.
+Observer quantities take site vectors of shape (3,) or (3, m), one per time.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,8 +28,9 @@ Array = NDArray[np.float64]
 EARTH_RADIUS_KM = 6378.137
 DAY_S = 86400.0
 _UNIX_EPOCH_JD = 2440587.5
-#: Spacing of the Sun / UT1 nodes that are interpolated to the search times, seconds.
-_SUN_NODE_S = 3600.0
+#: Spacing of the Sun nodes that are interpolated to the search times, seconds. The Sun
+#: moves 0.5° in 12 hours in TEME axes: linear interpolation errs by about 2 arcseconds.
+_SUN_NODE_S = 12 * 3600.0
 
 
 @lru_cache(maxsize=1)
@@ -61,33 +64,50 @@ def unix_to_jd(unix_s: Array) -> tuple[Array, Array]:
     return whole + _UNIX_EPOCH_JD, days - whole
 
 
+def _dot(a: Array, b: Array) -> Array:
+    """Row-wise dot product of (3, n) arrays (either may be (3,) or (3, 1))."""
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
 @dataclass(frozen=True)
 class SunTrack:
-    """The Sun and UT1 over a time span, sampled hourly and interpolated linearly.
+    """The Sun and Earth's rotation over a time span, at nodes interpolated linearly.
 
-    Vectors are in the satellite's TEME axes (km). The Sun moves about 0.04° an hour in
-    those axes, so linear interpolation errs by well under an arcsecond.
+    Sun vectors are in the satellite's TEME axes (km). GMST 1982 at UT1 is linear in
+    time to far better than a microradian over a window, so it is kept as an angle at
+    ``t0`` and a rate.
     """
 
     t0_unix: float
     node_s: Array  # node times, seconds from t0
     geometric_km: Array  # (3, n) geometric Earth→Sun vector (what casts the shadow)
     apparent_unit: Array  # (3, n) apparent direction (what sets the sky's brightness)
-    dut1_s: Array  # UT1 − UTC at the nodes, seconds
+    theta0: float  # GMST 1982 at t0 (UT1), radians
+    omega: float  # its rate, radians per second of UTC
 
     @classmethod
     def build(cls, t0_unix: float, start_s: float, end_s: float) -> SunTrack:
-        from skyfield.sgp4lib import TEME
+        from skyfield.nutationlib import iau2000b_radians
+        from skyfield.sgp4lib import TEME, theta_GMST1982
 
         ts, eph = _skyfield_context()
         count = int(np.ceil((end_s - start_s) / _SUN_NODE_S)) + 3
         node_s = start_s - _SUN_NODE_S + _SUN_NODE_S * np.arange(count)
         times = ts.utc(1970, 1, 1, 0, 0, t0_unix + node_s)
+        # IAU 2000B nutation (1 mas) is ample for the Sun's direction and far cheaper.
+        times._nutation_angles_radians = iau2000b_radians(times)
         earth, sun = eph["earth"], eph["sun"]
         geometric = (sun - earth).at(times).frame_xyz(TEME).km
         apparent = earth.at(times).observe(sun).apparent().frame_xyz(TEME).km
         apparent = apparent / np.linalg.norm(apparent, axis=0)
-        return cls(t0_unix, node_s, geometric, apparent, np.asarray(times.dut1, dtype=float))
+        dut1 = np.asarray(times.dut1, dtype=float)
+        jd, fraction = unix_to_jd(t0_unix + node_s[[0, -1]])
+        theta, _ = theta_GMST1982(jd, fraction + dut1[[0, -1]] / DAY_S)
+        span = node_s[-1] - node_s[0]
+        turns = np.round((theta[0] + 2 * np.pi * 1.00273781191135448 * span / DAY_S - theta[1]) / (2 * np.pi))
+        omega = (theta[1] + 2 * np.pi * turns - theta[0]) / span
+        theta0 = theta[0] - omega * node_s[0]
+        return cls(t0_unix, node_s, geometric, apparent, float(theta0), float(omega))
 
     def _interp(self, values: Array, s: Array) -> Array:
         return np.stack([np.interp(s, self.node_s, row) for row in values])
@@ -98,17 +118,9 @@ class SunTrack:
     def apparent_teme_unit(self, s: Array) -> Array:
         return self._interp(self.apparent_unit, s)
 
-    def dut1(self, s: Array) -> Array:
-        return np.interp(s, self.node_s, self.dut1_s)
-
-
-def teme_to_itrs_angle(t0_unix: float, s: Array, sun: SunTrack) -> tuple[Array, float]:
-    """GMST 1982 (radians) at UT1, and Earth's rotation rate (rad/s)."""
-    from skyfield.sgp4lib import theta_GMST1982
-
-    jd, fraction = unix_to_jd(t0_unix + s)
-    theta, theta_dot = theta_GMST1982(jd, fraction + sun.dut1(s) / DAY_S)
-    return theta, float(np.mean(theta_dot)) / DAY_S
+    def theta(self, s: Array) -> Array:
+        """GMST 1982 (radians): the angle from TEME to Earth-fixed axes."""
+        return self.theta0 + self.omega * s
 
 
 def rotate_z(vectors: Array, theta: Array) -> Array:
@@ -119,56 +131,42 @@ def rotate_z(vectors: Array, theta: Array) -> Array:
 
 
 @dataclass(frozen=True)
-class State:
-    """Satellite state at an array of times (seconds from ``t0_unix``).
+class Orbit:
+    """One satellite over one window: SGP4 positions at any times, TEME or Earth-fixed."""
 
-    ``teme_km``/``teme_km_s``: SGP4 output; ``itrs_km``/``itrs_km_s``: Earth-fixed;
-    ``sun_itrs_km``: geometric Sun; ``sun_app_itrs``: apparent Sun direction (unit).
-    """
+    satrec: Satrec
+    sun: SunTrack
 
-    s: Array
-    teme_km: Array
-    teme_km_s: Array
-    itrs_km: Array
-    itrs_km_s: Array
-    sun_teme_km: Array
-    sun_itrs_km: Array
-    sun_app_itrs: Array
+    def teme(self, s: Array) -> tuple[Array, Array]:
+        """TEME position (km) and velocity (km/s), each (3, n), at seconds from ``t0``."""
+        s = np.asarray(s, dtype=float)
+        jd, fraction = unix_to_jd(self.sun.t0_unix + s)
+        error, r, v = self.satrec.sgp4_array(jd, fraction)
+        if np.any(error):
+            bad = int(np.flatnonzero(error)[0])
+            raise PropagationError(
+                f"SGP4 cannot propagate the elements {s[bad] / DAY_S:+.1f} days into the window "
+                f"(error {int(error[bad])}: the orbit has decayed or the elements are unusable)"
+            )
+        return r.T, v.T
 
+    def itrs(self, s: Array) -> tuple[Array, Array]:
+        """Earth-fixed position (km) and velocity (km/s, in the rotating frame)."""
+        r_teme, v_teme = self.teme(s)
+        return self.to_itrs(np.asarray(s, dtype=float), r_teme, v_teme)
 
-def propagate(satrec: Satrec, t0_unix: float, s: Array, sun: SunTrack) -> State:
-    """Propagate with SGP4 to the times ``s`` and express everything Earth-fixed."""
-    s = np.asarray(s, dtype=float)
-    jd, fraction = unix_to_jd(t0_unix + s)
-    error, r, v = satrec.sgp4_array(jd, fraction)
-    if np.any(error):
-        bad = int(np.flatnonzero(error)[0])
-        raise PropagationError(
-            f"SGP4 cannot propagate the elements {s[bad] / DAY_S:+.1f} days into the window "
-            f"(error {int(error[bad])}: the orbit has decayed or the elements are unusable)"
-        )
-    r_teme, v_teme = r.T, v.T
-    theta, omega = teme_to_itrs_angle(t0_unix, s, sun)
-    r_itrs = rotate_z(r_teme, theta)
-    v_itrs = rotate_z(v_teme, theta)
-    v_itrs[0] += omega * r_itrs[1]
-    v_itrs[1] -= omega * r_itrs[0]
-    sun_teme = sun.geometric_teme_km(s)
-    return State(
-        s=s,
-        teme_km=r_teme,
-        teme_km_s=v_teme,
-        itrs_km=r_itrs,
-        itrs_km_s=v_itrs,
-        sun_teme_km=sun_teme,
-        sun_itrs_km=rotate_z(sun_teme, theta),
-        sun_app_itrs=rotate_z(sun.apparent_teme_unit(s), theta),
-    )
+    def to_itrs(self, s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
+        theta = self.sun.theta(s)
+        r = rotate_z(r_teme, theta)
+        v = rotate_z(v_teme, theta)
+        v[0] += self.sun.omega * r[1]
+        v[1] -= self.sun.omega * r[0]
+        return r, v
 
 
 @dataclass(frozen=True)
-class Site:
-    """An observer's Earth-fixed position (km) and local east/north/up unit vectors."""
+class Sites:
+    """Observers' Earth-fixed positions (km) and local east/north/up unit vectors, each (3, k)."""
 
     position_km: Array
     east: Array
@@ -176,81 +174,108 @@ class Site:
     up: Array
 
     @classmethod
-    def from_geodetic(cls, latitude_deg: float, longitude_deg: float, elevation_m: float) -> Site:
+    def from_geodetic(
+        cls, latitude_deg: Sequence[float], longitude_deg: Sequence[float], elevation_m: Sequence[float]
+    ) -> Sites:
         from skyfield.toposlib import wgs84
 
-        position = wgs84.latlon(latitude_deg, longitude_deg, elevation_m).itrs_xyz.km
-        lat, lon = np.radians(latitude_deg), np.radians(longitude_deg)
-        east = np.array([-np.sin(lon), np.cos(lon), 0.0])
-        north = np.array([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)])
-        up = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-        return cls(np.asarray(position, dtype=float), east, north, up)
+        lat_deg = np.asarray(latitude_deg, dtype=float)
+        lon_deg = np.asarray(longitude_deg, dtype=float)
+        position = wgs84.latlon(lat_deg, lon_deg, np.asarray(elevation_m, dtype=float)).itrs_xyz.km
+        lat, lon = np.radians(lat_deg), np.radians(lon_deg)
+        zero = np.zeros_like(lat)
+        east = np.stack([-np.sin(lon), np.cos(lon), zero])
+        north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)])
+        up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+        return cls(np.asarray(position, dtype=float).reshape(3, -1), east, north, up)
+
+    def __len__(self) -> int:
+        return self.position_km.shape[1]
+
+    def take(self, index: NDArray[np.intp] | slice) -> Sites:
+        """The sites at ``index`` (one column per point of a flattened evaluation)."""
+        return Sites(self.position_km[:, index], self.east[:, index], self.north[:, index], self.up[:, index])
 
 
-def sin_altitude(site: Site, state: State) -> tuple[Array, Array]:
-    """Sine of the satellite's altitude and its time derivative (per second).
+def sin_altitude_grid(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:
+    """Sine of the altitude and its rate (1/s) for every site × time: (k, n) arrays.
 
-    The sine is smooth even for a pass straight overhead, where the altitude has a kink.
+    Done with matrix products, so thousands of observers cost little more than one.
     """
-    rho = state.itrs_km - site.position_km[:, None]
-    rng = np.sqrt(np.einsum("ij,ij->j", rho, rho))
-    z = (site.up @ rho) / rng
-    rate = (site.up @ state.itrs_km_s) / rng - z * np.einsum("ij,ij->j", rho, state.itrs_km_s) / rng**2
+    pos, up = sites.position_km.T, sites.up.T  # (k, 3)
+    rho2 = _dot(r, r)[None, :] - 2.0 * (pos @ r) + np.einsum("ij,ij->i", pos, pos)[:, None]
+    rng = np.sqrt(rho2)
+    z = (up @ r - np.einsum("ij,ij->i", up, pos)[:, None]) / rng
+    rho_v = _dot(r, v)[None, :] - pos @ v
+    rate = (up @ v) / rng - z * rho_v / rho2
     return z, rate
 
 
-def shadow_depth(state: State) -> tuple[Array, Array]:
+def sin_altitude(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:
+    """Sine of the altitude and its rate (1/s), one site column per time column.
+
+    The sine is smooth even for a pass straight overhead, where the altitude has a kink.
+    """
+    rho = r - sites.position_km
+    rho2 = _dot(rho, rho)
+    rng = np.sqrt(rho2)
+    z = _dot(sites.up, rho) / rng
+    rate = _dot(sites.up, v) / rng - z * _dot(rho, v) / rho2
+    return z, rate
+
+
+def shadow_depth(r_teme: Array, v_teme: Array, sun_teme_km: Array) -> tuple[Array, Array]:
     """How deep the satellite is in the Earth's cylindrical shadow, and its rate (per second).
 
     Positive inside the shadow (the line to the Sun's centre meets the Earth sphere),
     negative in sunlight; zero exactly on the shadow boundary. Computed in TEME axes.
     """
-    p = state.teme_km
-    v = state.teme_km_s
-    radius = np.sqrt(np.einsum("ij,ij->j", p, p))
-    to_sat = p - state.sun_teme_km  # direction sunlight travels to reach the satellite
-    away = to_sat / np.sqrt(np.einsum("ij,ij->j", to_sat, to_sat))
-    cos_angle = np.einsum("ij,ij->j", p, away) / radius
+    radius = np.sqrt(_dot(r_teme, r_teme))
+    to_sat = r_teme - sun_teme_km  # direction sunlight travels to reach the satellite
+    away = to_sat / np.sqrt(_dot(to_sat, to_sat))
+    cos_angle = _dot(r_teme, away) / radius
     edge = np.sqrt(np.clip(1.0 - (EARTH_RADIUS_KM / radius) ** 2, 0.0, None))
     depth = cos_angle - edge
-    radial_rate = np.einsum("ij,ij->j", p, v) / radius
-    cos_rate = np.einsum("ij,ij->j", v, away) / radius - cos_angle * radial_rate / radius
+    radial_rate = _dot(r_teme, v_teme) / radius
+    cos_rate = _dot(v_teme, away) / radius - cos_angle * radial_rate / radius
     edge_rate = EARTH_RADIUS_KM**2 * radial_rate / (radius**3 * np.where(edge > 0, edge, 1.0))
     return depth, cos_rate - edge_rate
 
 
-def is_sunlit(state: State) -> NDArray[np.bool_]:
-    """Whether the satellite is in sunlight (Skyfield's ``is_sunlit`` rule)."""
-    return shadow_depth(state)[0] < 0.0
-
-
 @dataclass(frozen=True)
 class Topocentric:
-    """Satellite and Sun as seen from a site, at an array of times (degrees, km)."""
+    """Satellite and Sun as seen from sites, at an array of times (degrees, km)."""
 
     altitude_deg: Array
     azimuth_deg: Array
     range_km: Array
     sun_altitude_deg: Array
     phase_angle_rad: Array
+    sunlit: NDArray[np.bool_]
 
 
-def look(site: Site, state: State) -> Topocentric:
-    """Altitude, azimuth, range, the Sun's altitude and the phase angle, from a site."""
-    rho = state.itrs_km - site.position_km[:, None]
-    rng = np.sqrt(np.einsum("ij,ij->j", rho, rho))
-    altitude = np.degrees(np.arcsin(np.clip((site.up @ rho) / rng, -1.0, 1.0)))
-    azimuth = np.degrees(np.arctan2(site.east @ rho, site.north @ rho)) % 360.0
-    sun_altitude = np.degrees(np.arcsin(np.clip(site.up @ state.sun_app_itrs, -1.0, 1.0)))
-    to_sun = state.sun_itrs_km - state.itrs_km
-    cos_phase = -np.einsum("ij,ij->j", to_sun, rho) / (np.sqrt(np.einsum("ij,ij->j", to_sun, to_sun)) * rng)
-    phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
-    return Topocentric(altitude, azimuth, rng, sun_altitude, phase)
-
-
-def sun_altitude_deg(site: Site, t0_unix: float, s: Array, sun: SunTrack) -> Array:
-    """The apparent Sun's altitude at the site, degrees (no refraction)."""
+def look(orbit: Orbit, sites: Sites, s: Array) -> Topocentric:
+    """Altitude, azimuth, range, the Sun's altitude, phase angle and sunlight, per time."""
     s = np.asarray(s, dtype=float)
-    theta, _ = teme_to_itrs_angle(t0_unix, s, sun)
-    direction = rotate_z(sun.apparent_teme_unit(s), theta)
-    return np.degrees(np.arcsin(np.clip(site.up @ direction, -1.0, 1.0)))
+    r_teme, v_teme = orbit.teme(s)
+    r, _ = orbit.to_itrs(s, r_teme, v_teme)
+    theta = orbit.sun.theta(s)
+    sun_teme = orbit.sun.geometric_teme_km(s)
+    rho = r - sites.position_km
+    rng = np.sqrt(_dot(rho, rho))
+    altitude = np.degrees(np.arcsin(np.clip(_dot(sites.up, rho) / rng, -1.0, 1.0)))
+    azimuth = np.degrees(np.arctan2(_dot(sites.east, rho), _dot(sites.north, rho))) % 360.0
+    sun_app = rotate_z(orbit.sun.apparent_teme_unit(s), theta)
+    sun_altitude = np.degrees(np.arcsin(np.clip(_dot(sites.up, sun_app), -1.0, 1.0)))
+    to_sun = rotate_z(sun_teme, theta) - r
+    cos_phase = -_dot(to_sun, rho) / (np.sqrt(_dot(to_sun, to_sun)) * rng)
+    phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
+    sunlit = shadow_depth(r_teme, v_teme, sun_teme)[0] < 0.0
+    return Topocentric(altitude, azimuth, rng, sun_altitude, phase, sunlit)
+
+
+def sun_altitude_deg(sites: Sites, sun: SunTrack, s: Array) -> Array:
+    """The apparent Sun's altitude at the sites, degrees (no refraction)."""
+    s = np.asarray(s, dtype=float)
+    direction = rotate_z(sun.apparent_teme_unit(s), sun.theta(s))
+    return np.degrees(np.arcsin(np.clip(_dot(sites.up, direction), -1.0, 1.0)))
