@@ -81,30 +81,35 @@ def _bisect(fun: Callable[[Array], Array], lo: Array, hi: Array, f_lo: Array, f_
 
 
 def _newton(
-    fun: Callable[[Array], tuple[Array, Array]], lo: Array, hi: Array, f_lo: Array, f_hi: Array
+    fun: Callable[[Array, Index], tuple[Array, Array]], lo: Array, hi: Array, f_lo: Array, f_hi: Array
 ) -> Array:
-    """Vectorised safeguarded Newton: roots of ``fun`` (value, derivative) inside brackets.
+    """Vectorised safeguarded Newton: roots of ``fun(x, which)`` (value, derivative) in brackets.
 
-    Starts from the secant point; a step that would leave the (shrinking) bracket is
-    replaced by bisection, so it converges whenever the bracket holds a sign change.
+    ``which`` says which brackets the points belong to. Starts from the secant point; a
+    step that would leave the (shrinking) bracket is replaced by bisection, so it converges
+    whenever the bracket holds a sign change. Converged brackets drop out.
     """
+    lo, hi = lo.astype(float), hi.astype(float)
     if lo.size == 0:
         return lo.copy()
     span = f_lo - f_hi
     x = lo + np.clip(np.divide(f_lo, span, out=np.full_like(span, 0.5), where=span != 0), 0, 1) * (hi - lo)
     negative_left = f_lo < 0
+    active = np.arange(x.size)  # only brackets still converging are evaluated again
     for _ in range(60):
-        f, slope = fun(x)
-        right = (f < 0) == negative_left
-        lo = np.where(right, x, lo)
-        hi = np.where(right, hi, x)
+        xa = x[active]
+        f, slope = fun(xa, active)
+        right = (f < 0) == negative_left[active]
+        lo_a = np.where(right, xa, lo[active])
+        hi_a = np.where(right, hi[active], xa)
+        lo[active], hi[active] = lo_a, hi_a
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = x - f / slope
-        inside = np.isfinite(step) & (step > lo) & (step < hi)
-        new = np.where(inside, step, 0.5 * (lo + hi))
-        moved = np.abs(new - x)
-        x = new
-        if float(np.max(moved)) < _NEWTON_TOL_S:
+            step = xa - f / slope
+        inside = np.isfinite(step) & (step > lo_a) & (step < hi_a)
+        new = np.where(inside, step, 0.5 * (lo_a + hi_a))
+        x[active] = new
+        active = active[np.abs(new - xa) >= _NEWTON_TOL_S]
+        if active.size == 0:
             break
     return x
 
@@ -197,12 +202,11 @@ def crossing_brackets(
     """
     n = grid.size
     index = np.arange(n)
-    rows, rows_inverse = np.unique(owner, return_inverse=True)
+    rows, row = np.unique(owner, return_inverse=True)  # row: each peak's row in the arrays below
     below = y[rows] < level
-    last_below = np.maximum.accumulate(np.where(below, index, -1), axis=1)[rows_inverse]
-    first_below = np.minimum.accumulate(np.where(below, index, n)[:, ::-1], axis=1)[:, ::-1][rows_inverse]
+    last_below = np.maximum.accumulate(np.where(below, index, -1), axis=1)
+    first_below = np.minimum.accumulate(np.where(below, index, n)[:, ::-1], axis=1)[:, ::-1]
     k = np.clip(np.searchsorted(grid, peak, side="right") - 1, 0, n - 1)
-    row = np.arange(owner.size)
     levels = np.full(owner.size, level)
 
     lb = last_below[row, k]
@@ -247,9 +251,9 @@ def solve_crossings(brackets: _Brackets, evaluate: Evaluate) -> Array:
         who = brackets.owner[known]
         level = brackets.level[known]
 
-        def fun(s: Array) -> tuple[Array, Array]:
-            value, rate = evaluate(s, who)
-            return value - level, rate
+        def fun(s: Array, which: Index) -> tuple[Array, Array]:
+            value, rate = evaluate(s, who[which])
+            return value - level[which], rate
 
         result[known] = _newton(
             fun, brackets.lo[known], brackets.hi[known], brackets.f_lo[known], brackets.f_hi[known]
