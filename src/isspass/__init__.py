@@ -25,7 +25,7 @@ from .errors import (
     StaleElementsError,
 )
 from .model import Observer, Pass, PassPoint, PassType, compass_point
-from .search import find_passes, find_passes_many
+from .search import find_passes, find_passes_many, iter_passes_many
 
 __version__ = "0.1.0"
 
@@ -47,6 +47,7 @@ __all__ = [
     "compass_point",
     "find_passes",
     "find_passes_many",
+    "iter_passes_many",
     "load_satellite",
     "parse_elements",
     "read_elements",

@@ -5,10 +5,15 @@ No maths here. Errors become one line on stderr and a documented exit code.
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
+import json
 import math
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -35,12 +40,13 @@ from .errors import (
     SatelliteNotFoundError,
     StaleElementsError,
 )
-from .formats import RENDERERS, Criteria, Report
+from .formats import RENDERERS, Criteria, Report, csv_header, csv_row, pass_to_dict
 from .freshness import check_age
-from .model import Observer
+from .locations import read_locations
+from .model import Observer, Pass
 from .places import check_timezone, timezone_at
-from .search import find_passes
-from .storage import atomic_write
+from .search import find_passes, iter_passes_many
+from .storage import atomic_open, atomic_write
 from .update import DEFAULT_REFRESH_AFTER_H, available_elements, needs_refresh, update_elements
 
 EXIT_OK = 0
@@ -51,6 +57,7 @@ EXIT_ELEMENTS_INVALID = 4  # corrupt or unusable elements
 EXIT_ELEMENTS_STALE = 5  # elements too old for the window (see --allow-stale)
 EXIT_NETWORK = 6  # an element download failed
 EXIT_CONFIG = 7  # the config file or an ISSPASS_* variable is invalid
+EXIT_BAD_ROWS = 8  # batch: some location rows were invalid (reported); the others were processed
 
 TWILIGHTS = {"civil": -6.0, "nautical": -12.0, "astronomical": -18.0}
 MAX_DAYS = 60.0  # elements older than 30 days are refused anyway
@@ -454,10 +461,7 @@ def _predict(ctx: click.Context, **o: Any) -> None:
         twilight_deg=o["twilight"],
         visible_only=not o["all"],
     )
-    if o["min_peak"] is not None:
-        passes = [p for p in passes if p.culmination.altitude_deg >= o["min_peak"]]
-    if o["brighter_than"] is not None:
-        passes = [p for p in passes if p.magnitude is not None and p.magnitude < o["brighter_than"]]
+    passes = _select(passes, o)
     if not passes and o["quiet_if_none"]:
         return
     for line in (refresh_warning, warning):
@@ -479,6 +483,15 @@ def _predict(ctx: click.Context, **o: Any) -> None:
         passes=tuple(passes),
     )
     _emit(RENDERERS[o["format"]](report), o["output"])
+
+
+def _select(passes: list[Pass], o: dict[str, Any]) -> list[Pass]:
+    """The --min-peak and --brighter-than filters."""
+    if o["min_peak"] is not None:
+        passes = [p for p in passes if p.culmination.altitude_deg >= o["min_peak"]]
+    if o["brighter_than"] is not None:
+        passes = [p for p in passes if p.magnitude is not None and p.magnitude < o["brighter_than"]]
+    return passes
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -560,6 +573,138 @@ def update_command(ctx: click.Context, satellites: tuple[int, ...]) -> None:
             failed = True
     if failed:
         ctx.exit(EXIT_NETWORK)
+
+
+# Options of the main command that batch takes too; given after "batch" they win.
+_BATCH_SHARED = [
+    click.option("--tle", metavar="FILE", help="Element file (TLE, 3LE or OMM JSON); - for stdin."),
+    click.option("--satellite", metavar="NORAD_ID|NAME", help="Which satellite (default the ISS)."),
+    click.option("--std-mag", type=Number(-30, 30), help="Standard magnitude."),
+    click.option("--start", metavar="ISO8601", help="Start (default now); without a zone it is UTC here."),
+    click.option("--days", type=Days(0, MAX_DAYS), help="Length of the window in days."),
+    click.option("--min-elevation", type=Number(0, 90, "°"), help="Minimum elevation, degrees."),
+    click.option("--min-peak", type=Number(0, 90, "°"), help="Only passes reaching this altitude."),
+    click.option("--twilight", type=Twilight(), help="The Sun must be below this altitude."),
+    click.option("--brighter-than", type=Number(-30, 30), help="Only passes brighter than this magnitude."),
+    click.option("--all", is_flag=True, default=None, help="Every pass with its type."),
+    click.option("--allow-stale", is_flag=True, default=None, help="Allow elements older than 30 days."),
+    click.option("--offline", is_flag=True, default=None, help="Never use the network."),
+]
+
+
+def _shared(function: Any) -> Any:
+    for option in reversed(_BATCH_SHARED):
+        function = option(function)
+    return function
+
+
+@cli.command("batch")
+@click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@_shared
+@click.pass_context
+def batch_command(ctx: click.Context, locations: str, fmt: str, output: str | None, **given: Any) -> None:
+    """Passes over many places: LOCATIONS is a CSV with a header row name,lat,lon[,elevation_m].
+
+    Takes the main command's element, window and threshold options (before or after
+    "batch"). Bad rows are reported on stderr with their line number and skipped; the exit
+    code is then 8. A progress bar is shown when stderr is a terminal.
+    """
+    parent = ctx.parent
+    assert parent is not None
+    o = dict(parent.params)
+    o.update({name: value for name, value in given.items() if value is not None})
+    try:
+        _batch(o, locations, fmt, output)
+    except IsspassError as exc:
+        raise CliError(str(exc), _exit_code(exc)) from None
+
+
+def _batch(o: dict[str, Any], locations: str, fmt: str, output: str | None) -> None:
+    try:
+        data = _read_stdin() if locations == "-" else open(locations, "rb").read()  # noqa: SIM115
+        text = data.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise click.BadParameter(f"{locations}: no such file", param_hint="LOCATIONS") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(
+            f"{locations}: cannot read it as text ({exc})", param_hint="LOCATIONS"
+        ) from None
+    try:
+        places, errors = read_locations(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{locations}: {exc}", param_hint="LOCATIONS") from None
+    for error in errors:
+        click.echo(f"isspass: {locations}, line {error.line}: {error.message}; skipped", err=True)
+    if not places:
+        raise click.BadParameter(f"{locations}: no valid locations", param_hint="LOCATIONS")
+    start = _parse_start(o["start"], ZoneInfo("UTC")).astimezone(timezone.utc)
+    satellite, refresh_warning = _satellite(o, start)
+    warning = check_age(satellite.elements, start, allow_stale=o["allow_stale"])
+    for line in (refresh_warning, warning):
+        if line:
+            click.echo(f"isspass: {line}", err=True)
+    results = iter_passes_many(
+        [place.observer for place in places],
+        start,
+        o["days"],
+        satellite=satellite,
+        min_elevation_deg=o["min_elevation"],
+        twilight_deg=o["twilight"],
+        visible_only=not o["all"],
+    )
+    show_bar = sys.stderr is not None and sys.stderr.isatty()
+    with (
+        _destination(output) as out,
+        click.progressbar(
+            length=len(places), label="observers", file=sys.stderr if show_bar else _Null()
+        ) as bar,
+    ):
+        writer = csv.writer(out, lineterminator="\n")
+        if fmt == "csv":
+            writer.writerow(["name", "latitude", "longitude", "elevation_m", "timezone", *csv_header()])
+        for place, passes in zip(places, results, strict=True):
+            chosen = _select(passes, o)
+            if chosen:
+                zone_name = timezone_at(place.observer.latitude_deg, place.observer.longitude_deg)
+                zone = ZoneInfo(zone_name)
+                head = [place.name, place.observer.latitude_deg, place.observer.longitude_deg,
+                        place.observer.elevation_m, zone_name]  # fmt: skip
+                for p in chosen:
+                    if fmt == "csv":
+                        writer.writerow([*head, *csv_row(p, zone)])
+                    else:
+                        record = {"name": place.name, "line": place.line,
+                                  "observer": dict(zip(("latitude", "longitude", "elevation_m", "timezone"),
+                                                       head[1:], strict=True)),
+                                  **pass_to_dict(p)}  # fmt: skip
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(1)
+    if errors:
+        raise CliError(
+            f"{len(errors)} of {len(errors) + len(places)} location rows were skipped", EXIT_BAD_ROWS
+        )
+
+
+class _Null(io.StringIO):
+    """Where the progress bar goes when nobody is watching."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def _destination(output: str | None) -> Iterator[IO[str]]:
+    if output is None or output == "-":
+        yield sys.stdout
+        return
+    try:
+        with atomic_open(output) as handle:
+            yield handle
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from None
 
 
 @cli.command("elements")

@@ -11,7 +11,7 @@ every refinement is one vectorised batch over all of a chunk's passes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -625,6 +625,68 @@ def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     return start.astimezone(timezone.utc), days * 86400.0
 
 
+def iter_passes_many(
+    observers: Sequence[Observer],
+    start: datetime | None = None,
+    days: float = DEFAULT_DAYS,
+    *,
+    satellite: Satellite | None = None,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
+    twilight_deg: float = DEFAULT_TWILIGHT_DEG,
+    visible_only: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> Iterator[list[Pass]]:
+    """Like :func:`find_passes_many`, but yields each observer's passes as soon as its chunk is done.
+
+    Arguments are checked before the first item is produced; memory stays bounded by one
+    chunk whatever the number of observers.
+    """
+    track = _prepare_many(observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size)
+    return _iter_chunks(track, observers, min_elevation_deg, twilight_deg, visible_only, chunk_size)
+
+
+def _prepare_many(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellite: Satellite | None,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+) -> Track | None:
+    for observer in observers:
+        if not isinstance(observer, Observer):
+            raise TypeError("observers must be isspass.Observer objects")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError("chunk_size must be a positive integer")
+    start, duration_s = _window(start, days)
+    _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
+    _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
+    if satellite is None:
+        satellite = load_satellite()
+    if not observers:
+        return None
+    return Track.build(satellite, start, duration_s)
+
+
+def _iter_chunks(
+    track: Track | None,
+    observers: Sequence[Observer],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+    chunk_size: int,
+) -> Iterator[list[Pass]]:
+    if track is None:
+        return
+    for first in range(0, len(observers), chunk_size):
+        chunk = observers[first : first + chunk_size]
+        sites = Sites.from_geodetic(
+            [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
+        )
+        yield from _observer_passes(track, sites, float(min_elevation_deg), float(twilight_deg), visible_only)
+
+
 def find_passes_many(
     observers: Sequence[Observer],
     start: datetime | None = None,
@@ -641,29 +703,20 @@ def find_passes_many(
     The same results as calling :func:`find_passes` for each observer, but the satellite
     and the Sun are propagated, and the Earth's shadow searched, once for all of them;
     observers are then processed ``chunk_size`` at a time in vectorised batches, which
-    bounds the memory used (roughly 2 MB per observer in a chunk for a 10-day window).
+    bounds the memory used (some tens of MB per 256 observers for a 10-day window).
     """
-    for observer in observers:
-        if not isinstance(observer, Observer):
-            raise TypeError("observers must be isspass.Observer objects")
-    if not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError("chunk_size must be a positive integer")
-    start, duration_s = _window(start, days)
-    min_elevation_deg = _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
-    twilight_deg = _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
-    if satellite is None:
-        satellite = load_satellite()
-    if not observers:
-        return []
-    track = Track.build(satellite, start, duration_s)
-    result: list[list[Pass]] = []
-    for first in range(0, len(observers), chunk_size):
-        chunk = observers[first : first + chunk_size]
-        sites = Sites.from_geodetic(
-            [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
+    return list(
+        iter_passes_many(
+            observers,
+            start,
+            days,
+            satellite=satellite,
+            min_elevation_deg=min_elevation_deg,
+            twilight_deg=twilight_deg,
+            visible_only=visible_only,
+            chunk_size=chunk_size,
         )
-        result.extend(_observer_passes(track, sites, min_elevation_deg, twilight_deg, visible_only))
-    return result
+    )
 
 
 def find_passes(
