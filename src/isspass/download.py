@@ -5,12 +5,9 @@ Every failure becomes a one-line :class:`NetworkError`; callers decide on back-o
 
 from __future__ import annotations
 
-import http.client
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from . import __version__
 from .errors import NetworkError
@@ -42,6 +39,10 @@ def fetch(
     max_bytes: int = MAX_BYTES,
 ) -> bytes:
     """GET ``url`` once and return the body of a 200 answer; anything else raises NetworkError."""
+    import http.client  # imported here: most runs never touch the network
+    import urllib.error
+    import urllib.request
+
     host = urllib.parse.urlsplit(url).netloc or url
     request = urllib.request.Request(url, headers={"User-Agent": f"isspass/{__version__}"})
     deadline = time.monotonic() + total_timeout_s
