@@ -265,14 +265,30 @@ def test_update_command(server, monkeypatch):
     assert len(server.requests) == 1
 
 
-def test_update_command_failure_and_extra_satellites(server, monkeypatch):
+def test_update_command_stops_at_the_first_failure(server, monkeypatch):
+    server.reply = body(403, FORBIDDEN, "text/plain")
+    monkeypatch.setenv("ISSPASS_ELEMENTS_URL", server.url)
+    result = run("update", "--satellite", "20580", "--satellite", "27386")
+    assert result.exit_code == 6 and result.stdout == ""
+    host = server.url.split("/")[2]
+    assert result.stderr.strip().splitlines() == [
+        f"isspass: could not update elements for 25544: {host} answered HTTP 403 Forbidden: GP data has not "
+        "updated since your last successful download of CATNR=25544 at 2026-11-25 08:11:36 UTC. "
+        "Data is updated once every 2 hours.",
+        "isspass: not asking for 20580, 27386 after that",
+    ]
+    assert [r.split("CATNR=")[1][:5] for r in server.requests] == ["25544"]
+
+
+def test_update_command_several_satellites(server, monkeypatch):
     server.reply = body(200, b"No GP data found", "text/plain")
     monkeypatch.setenv("ISSPASS_ELEMENTS_URL", server.url)
+    ElementCache().save_record(25544, ElementCache().record(25544).with_success(time.time()))
     result = run("update", "--satellite", "99999")
     assert result.exit_code == 6
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 2 and all("No GP data found" in line for line in lines)
-    assert [r.split("CATNR=")[1][:5] for r in server.requests] == ["25544", "99999"]
+    assert "not asking again" in result.stdout  # the ISS: fetched recently
+    assert "No GP data found" in result.stderr
+    assert [r.split("CATNR=")[1][:5] for r in server.requests] == ["99999"]
 
 
 def test_update_offline_refuses():

@@ -563,15 +563,17 @@ def update_command(ctx: click.Context, satellites: tuple[int, ...]) -> None:
     if parent.params["offline"]:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
     cache = ElementCache()
-    failed = False
-    for norad_id in dict.fromkeys((ISS_NORAD_ID, *satellites)):
+    wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
+    for position, norad_id in enumerate(wanted):
         result = update_elements(norad_id, cache=cache, base_url=parent.params["elements_url"])
         if result.ok:
             click.echo(result.message)
-        else:
-            click.echo(f"isspass: {result.message}", err=True)
-            failed = True
-    if failed:
+            continue
+        click.echo(f"isspass: {result.message}", err=True)
+        if position + 1 < len(wanted):
+            # A server that refused or failed is not asked again in the same run.
+            rest = ", ".join(str(n) for n in wanted[position + 1 :])
+            click.echo(f"isspass: not asking for {rest} after that", err=True)
         ctx.exit(EXIT_NETWORK)
 
 
