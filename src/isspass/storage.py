@@ -7,48 +7,25 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically: temp file, fsync, rename.
-
-    Readers see the old file or the new one, never a mix; on failure the old file stays.
-    """
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(target.parent or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+from typing import IO, Any
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """A text file to stream into that replaces ``path`` atomically when the block succeeds.
+def atomic_open(
+    path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO[Any]]:
+    """A file to write into that replaces ``path`` atomically when the block succeeds.
 
-    On an exception the temporary file is removed and ``path`` is left as it was.
+    Temp file in the same directory, fsync, rename, fsync of the directory: readers see
+    the old file or the new one, never a mix. On an exception the temporary file is
+    removed and ``path`` is left as it was. ``mode`` is ``"w"`` (text) or ``"wb"``.
     """
     target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    directory = target.parent
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    text = "b" not in mode
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -57,3 +34,21 @@ def atomic_open(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterat
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    _sync_directory(directory)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_open`)."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (best effort: not every platform allows it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.fsync(fd)
+    os.close(fd)
