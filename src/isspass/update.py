@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
 
 from .cache import ElementCache, utc_from_posix
@@ -130,8 +129,3 @@ def needs_refresh(
 def available_elements(cache: ElementCache) -> list[Elements]:
     """Every element set isspass knows without the network: cached, then bundled."""
     return cache.load_all() + bundled_elements()
-
-
-def nearest_epoch(candidates: list[Elements], when: datetime) -> Elements:
-    """The element set whose epoch is closest to ``when`` (the first listed wins a tie)."""
-    return min(candidates, key=lambda e: abs(e.age_days(when)))
