@@ -166,7 +166,7 @@ def _elements_from_tle(name: str | None, line1: str, line2: str, lineno: int, so
     if satnum1 != satnum2:
         raise ElementsError(f"{where2}: catalogue number {satnum2} does not match line 1 ({satnum1})")
 
-    year = _tle_float(line1, 19, 20, "epoch year", where1)
+    _tle_float(line1, 19, 20, "epoch year", where1)  # validated; SGP4 reads the epoch itself
     day = _tle_float(line1, 21, 32, "epoch day", where1)
     _check_range(day, 1.0, 366.99999999, "epoch day of year", where1)
     ndot_half = _tle_float(line1, 34, 43, "mean motion derivative", where1)
@@ -186,7 +186,6 @@ def _elements_from_tle(name: str | None, line1: str, line2: str, lineno: int, so
     _check_range(anomaly, 0.0, 360.0, "mean anomaly (deg)", where2)
     mean_motion = _tle_float(line2, 53, 63, "mean motion", where2)
     _check_range(mean_motion, 0.05, 20.0, "mean motion (rev/day)", where2)
-    del year
 
     satrec = Satrec.twoline2rv(line1, line2, WGS72)
     _check_satrec(satrec, where1)
