@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .config import APP_NAME
 from .elements import Elements, decode_elements
 from .errors import ElementsError
 from .storage import atomic_write
@@ -32,7 +33,7 @@ def cache_dir() -> Path:
         return Path(override)
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("isspass"))
+    return Path(user_cache_dir(APP_NAME))
 
 
 @dataclass(frozen=True)
