@@ -39,8 +39,8 @@ def no_user_state_no_network(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def iss():
-    """The bundled ISS element set (epoch 2026-09-24)."""
-    return isspass.load_satellite()
+    """The bundled ISS element set (epoch 2026-09-24), as given elements: no cache, no network."""
+    return isspass.load_satellite(elements=isspass.bundled_elements())
 
 
 @pytest.fixture(scope="session")

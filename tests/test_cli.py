@@ -300,7 +300,7 @@ def test_one_bad_entry_refuses_the_whole_file(tmp_path):
 
 
 def test_satellite_by_name_and_number(tmp_path):
-    from isspass.elements import tle_checksum
+    from sgp4.io import compute_checksum as tle_checksum
 
     def renumber(line: str, number: str) -> str:
         line = line[:2] + number + line[7:68]
@@ -483,3 +483,66 @@ def test_installed_console_script():
     assert result.returncode == 0
     assert result.stderr == ""
     assert "Highest" in result.stdout and "ISS (ZARYA)" in result.stdout
+
+
+# --------------------------------------------------------------------------- options declared once
+
+
+def _help_records(command, ctx_parent=None):
+    import click
+
+    ctx = click.Context(command, info_name=command.name, parent=ctx_parent)
+    return {
+        p.name: (p.get_help_record(ctx), p.envvar, p.default, p.type.name)
+        for p in command.params
+        if isinstance(p, click.Option) and p.name != "help"
+    }
+
+
+@pytest.mark.parametrize("subcommand", ["batch", "update"])
+def test_subcommands_share_the_main_commands_option_declarations(subcommand):
+    import click
+
+    main = _help_records(cli)
+    parent = click.Context(cli, info_name="isspass")
+    sub = _help_records(cli.commands[subcommand], parent)
+    shared = set(main) & set(sub)
+    if subcommand == "update":
+        shared.discard("satellite")  # update's --satellite is its own: NORAD numbers to fetch, repeatable
+    assert len(shared) >= (14 if subcommand == "batch" else 2)
+    for name in sorted(shared):
+        assert sub[name] == main[name], name
+    # ...and the rendered help text agrees line for line on each shared option.
+    main_help = run("--help").stdout
+    sub_help = run(subcommand, "--help").stdout
+    for name in sorted(shared):
+        flag = "--" + name.replace("_", "-")
+        assert _help_block(main_help, flag) == _help_block(sub_help, flag), flag
+
+
+def _help_block(text: str, flag: str) -> str:
+    lines = text.splitlines()
+    names = [line.strip().removeprefix("-o, ").split(" ")[0] for line in lines]
+    start = names.index(flag)
+    block = [lines[start].strip()]
+    for line in lines[start + 1 :]:
+        if line.strip().startswith("-") or not line.startswith("    "):
+            break
+        block.append(line.strip())
+    return " ".join(" ".join(block).split())
+
+
+def test_options_after_the_subcommand_win_and_before_it_still_count(tmp_path):
+    places = tmp_path / "places.csv"
+    places.write_text("name,lat,lon\nZurich,47.37,8.54\n")
+    base = ["--start", "2026-09-24", "--offline"]
+    after = run("batch", str(places), *base, "--days", "1", "--format", "jsonl")
+    before = run(*base, "--days", "1", "batch", str(places), "--format", "jsonl")
+    both = run(*base, "--days", "5", "batch", str(places), "--days", "1", "--format", "jsonl")
+    assert after.exit_code == before.exit_code == both.exit_code == 0, (after.stderr, before.stderr)
+    assert after.stdout == before.stdout == both.stdout and after.stdout.count("\n") >= 1
+    env = run("batch", str(places), *base, "--format", "jsonl", env={"ISSPASS_DAYS": "1"})
+    assert env.stdout == after.stdout
+    # update takes the network options after its name too.
+    offline = run("update", "--offline")
+    one_line_error(offline, 6, "network use is disabled")

@@ -8,10 +8,12 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pytest
+from sgp4.io import compute_checksum as tle_checksum
 
 import isspass
 from conftest import DATA
-from isspass.elements import select_elements, standard_magnitudes, tle_checksum
+from isspass.bundled import standard_magnitudes
+from isspass.elements import select_elements
 
 L1 = "1 25544U 98067A   26267.14191496  .00009634  00000+0  18116-3 0  9999"
 L2 = "2 25544  51.6318 170.3464 0004691 174.6338 185.4701 15.49258637587098"
@@ -43,7 +45,7 @@ def test_bundled_iss_elements():
 
 
 def test_load_satellite_defaults_to_iss_with_magnitude():
-    sat = isspass.load_satellite()
+    sat = isspass.load_satellite(start=datetime(2026, 9, 24, tzinfo=timezone.utc))
     assert sat.norad_id == isspass.ISS_NORAD_ID
     assert sat.standard_magnitude == -1.8
     assert standard_magnitudes() == {25544: -1.8, 20580: 2.2, 27386: 3.7}

@@ -31,7 +31,7 @@ def _compare(reference, observer, min_elevation, twilight=-6.0):
         isspass.Observer(lat, lon, elev),
         REFERENCE_START,
         REFERENCE_DAYS,
-        satellite=isspass.load_satellite(),
+        satellite=isspass.load_satellite(start=REFERENCE_START),
         min_elevation_deg=min_elevation,
         twilight_deg=twilight,
         visible_only=False,

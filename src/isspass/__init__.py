@@ -8,42 +8,45 @@ say which ones a person can see: above the horizon, sunlit, while the sky is dar
 >>> passes = isspass.find_passes(berlin)            # the next 10 days, visible only
 """
 
-from .elements import (
-    ISS_NORAD_ID,
-    Elements,
-    Satellite,
-    bundled_elements,
-    load_satellite,
-    parse_elements,
-    read_elements,
-)
+__version__ = "0.1.0"
+
+from .bundled import bundled_elements, standard_magnitudes
+from .elements import ISS_NORAD_ID, parse_elements, read_elements
 from .errors import (
     ElementsError,
     IsspassError,
+    IsspassWarning,
     PropagationError,
+    RefreshWarning,
     SatelliteNotFoundError,
     StaleElementsError,
+    StaleElementsWarning,
 )
-from .model import Observer, Pass, PassPoint, PassType, compass_point
+from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
 from .search import find_passes, find_passes_many, iter_passes_many
-
-__version__ = "0.1.0"
+from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
 
 __all__ = [
     "ISS_NORAD_ID",
+    "ElementChoice",
+    "ElementPolicy",
     "Elements",
     "ElementsError",
     "IsspassError",
+    "IsspassWarning",
     "Observer",
     "Pass",
     "PassPoint",
     "PassType",
     "PropagationError",
+    "RefreshWarning",
     "Satellite",
     "SatelliteNotFoundError",
     "StaleElementsError",
+    "StaleElementsWarning",
     "__version__",
     "bundled_elements",
+    "choose_satellite",
     "compass_point",
     "find_passes",
     "find_passes_many",
@@ -51,4 +54,5 @@ __all__ = [
     "load_satellite",
     "parse_elements",
     "read_elements",
+    "standard_magnitudes",
 ]

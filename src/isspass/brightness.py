@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .elements import STANDARD_MAGNITUDE_OFFSET
-
+#: PRODUCT rule: the model's m0 is the listed standard magnitude less 0.07 (fitted to Heavens-Above).
+STANDARD_MAGNITUDE_OFFSET = -0.07
 #: Weight of the diffuse-sphere phase term; 1 would be a Lambertian sphere.
 PHASE_WEIGHT = 0.373
 

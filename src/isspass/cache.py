@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import APP_NAME
@@ -167,6 +166,3 @@ else:
     def _unlock(handle) -> None:  # type: ignore[no-untyped-def]
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-
-def utc_from_posix(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)

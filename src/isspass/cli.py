@@ -6,12 +6,11 @@ No maths here. Errors become one line on stderr and a documented exit code.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -23,41 +22,40 @@ from . import __version__
 from .cache import ElementCache
 from .config import CONFIG_ENV, config_path, load_config
 from .download import DEFAULT_ELEMENTS_URL
-from .elements import (
-    ISS_NORAD_ID,
-    Satellite,
-    decode_elements,
-    load_satellite,
-    read_elements,
-    select_elements,
-)
+from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
+    EXIT_BAD_ROWS,
+    EXIT_CONFIG,
+    EXIT_ERROR,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_USAGE,
     ConfigError,
-    ElementsError,
     ElementsMissingError,
     IsspassError,
-    NetworkError,
-    SatelliteNotFoundError,
-    StaleElementsError,
+    exit_code,
 )
-from .formats import RENDERERS, Criteria, Report, csv_header, csv_row, pass_to_dict
-from .freshness import check_age
+from .formats import (
+    RENDERERS,
+    Criteria,
+    Report,
+    batch_csv_header,
+    batch_csv_row,
+    batch_json_line,
+)
 from .locations import read_locations
 from .model import Observer, Pass
 from .places import check_timezone, timezone_at
-from .search import find_passes, iter_passes_many
+from .search import (
+    DEFAULT_DAYS,
+    DEFAULT_MIN_ELEVATION_DEG,
+    DEFAULT_TWILIGHT_DEG,
+    find_passes,
+    iter_passes_many,
+)
+from .sources import ElementChoice, ElementPolicy, available_elements, choose_satellite
 from .storage import atomic_open, atomic_write
-from .update import DEFAULT_REFRESH_AFTER_H, available_elements, needs_refresh, update_elements
-
-EXIT_OK = 0
-EXIT_ERROR = 1  # anything else, e.g. an output file that cannot be written
-EXIT_USAGE = 2  # bad options or arguments
-EXIT_ELEMENTS_MISSING = 3  # no element file, nothing on stdin, satellite not in the set
-EXIT_ELEMENTS_INVALID = 4  # corrupt or unusable elements
-EXIT_ELEMENTS_STALE = 5  # elements too old for the window (see --allow-stale)
-EXIT_NETWORK = 6  # an element download failed
-EXIT_CONFIG = 7  # the config file or an ISSPASS_* variable is invalid
-EXIT_BAD_ROWS = 8  # batch: some location rows were invalid (reported); the others were processed
+from .update import DEFAULT_REFRESH_AFTER_H, update_elements
 
 TWILIGHTS = {"civil": -6.0, "nautical": -12.0, "astronomical": -18.0}
 MAX_DAYS = 60.0  # elements older than 30 days are refused anyway
@@ -71,18 +69,13 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
 
-def _exit_code(error: IsspassError) -> int:
-    if isinstance(error, StaleElementsError):
-        return EXIT_ELEMENTS_STALE
-    if isinstance(error, ElementsMissingError):
-        return EXIT_ELEMENTS_MISSING
-    if isinstance(error, ElementsError):
-        return EXIT_ELEMENTS_INVALID
-    if isinstance(error, ConfigError):
-        return EXIT_CONFIG
-    if isinstance(error, NetworkError):
-        return EXIT_NETWORK
-    return EXIT_ERROR
+@contextlib.contextmanager
+def _library_errors() -> Iterator[None]:
+    """Library errors become one line and their documented exit code."""
+    try:
+        yield
+    except IsspassError as exc:
+        raise CliError(str(exc), exit_code(exc)) from None
 
 
 # --------------------------------------------------------------------------- types
@@ -211,135 +204,181 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
     return EXIT_USAGE
 
 
+
+# --------------------------------------------------------------------------- options, declared once
+
 # Settings that never come from the config file or the environment.
 NOT_CONFIGURABLE = {"start", "output", "version"}
+
+_OPTIONS: dict[str, Callable[[Any], Any]] = {
+    "lat": click.option(
+        "--lat", type=Number(-90, 90, "°"), envvar="ISSPASS_LAT", help="Latitude, degrees north (−90…90)."
+    ),
+    "lon": click.option(
+        "--lon", type=Number(-180, 360, "°"), envvar="ISSPASS_LON",
+        help="Longitude, degrees east (−180…180).",
+    ),
+    "elevation": click.option(
+        "--elevation", type=Number(-500, 9000, " m"), default=0.0, envvar="ISSPASS_ELEVATION",
+        show_default=True, help="Height above sea level, metres.",
+    ),
+    "tz": click.option(
+        "--tz", type=TimeZone(), envvar="ISSPASS_TZ",
+        help="IANA time zone for display (default: the zone at the location).",
+    ),
+    "start": click.option(
+        "--start", metavar="ISO8601",
+        help="Start: a date or date-time (default now); without a zone, the observer's local time "
+        "(UTC in batch).",
+    ),
+    "days": click.option(
+        "--days", type=Days(0, MAX_DAYS), default=DEFAULT_DAYS, envvar="ISSPASS_DAYS", show_default=True,
+        help="Length of the window in days (fractions allowed).",
+    ),
+    "min_elevation": click.option(
+        "--min-elevation", type=Number(0, 90, "°"), default=DEFAULT_MIN_ELEVATION_DEG,
+        envvar="ISSPASS_MIN_ELEVATION", show_default=True,
+        help="A pass is time at or above this altitude, degrees.",
+    ),
+    "min_peak": click.option(
+        "--min-peak", type=Number(0, 90, "°"), envvar="ISSPASS_MIN_PEAK",
+        help="Only passes reaching this altitude (40: NASA's alert rule).",
+    ),
+    "twilight": click.option(
+        "--twilight", type=Twilight(), default=f"{DEFAULT_TWILIGHT_DEG:g}", envvar="ISSPASS_TWILIGHT",
+        show_default=True, help="The Sun must be below this altitude for a dark sky.",
+    ),
+    "brighter_than": click.option(
+        "--brighter-than", type=Number(-30, 30), envvar="ISSPASS_BRIGHTER_THAN",
+        help="Only passes brighter than this magnitude.",
+    ),
+    "all": click.option(
+        "--all", is_flag=True, envvar="ISSPASS_ALL",
+        help="Every pass with its type (visible / daylight / unlit).",
+    ),
+    "tle": click.option(
+        "--tle", metavar="FILE", envvar="ISSPASS_TLE",
+        help="Element file (TLE, 3LE or OMM JSON); - for stdin.",
+    ),
+    "satellite": click.option(
+        "--satellite", metavar="NORAD_ID|NAME", envvar="ISSPASS_SATELLITE",
+        help="Which satellite (default the ISS, 25544).",
+    ),
+    "std_mag": click.option(
+        "--std-mag", type=Number(-30, 30), envvar="ISSPASS_STD_MAG",
+        help="Standard magnitude (1000 km, half phase) instead of the bundled table.",
+    ),
+    "allow_stale": click.option(
+        "--allow-stale", is_flag=True, envvar="ISSPASS_ALLOW_STALE",
+        help="Predict even with elements older than 30 days.",
+    ),
+    "offline": click.option(
+        "--offline", is_flag=True, envvar="ISSPASS_OFFLINE",
+        help="Never use the network (no automatic element refresh).",
+    ),
+    "refresh_after": click.option(
+        "--refresh-after", type=Number(2, 24 * 365, " h"), default=DEFAULT_REFRESH_AFTER_H,
+        envvar="ISSPASS_REFRESH_AFTER", show_default=True,
+        help="Refresh cached elements fetched longer ago than this, hours.",
+    ),
+    "elements_url": click.option(
+        "--elements-url", default=DEFAULT_ELEMENTS_URL, envvar="ISSPASS_ELEMENTS_URL", show_default=True,
+        help="GP query endpoint for fresh elements (a CelesTrak mirror).",
+    ),
+    "format": click.option(
+        "--format", type=click.Choice(sorted(RENDERERS)), default="text", envvar="ISSPASS_FORMAT",
+        show_default=True, help="Output format.",
+    ),
+    "output": click.option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
+    "quiet_if_none": click.option(
+        "--quiet-if-none", is_flag=True, envvar="ISSPASS_QUIET_IF_NONE",
+        help="Print nothing on stdout when there is no pass (warnings still go to stderr).",
+    ),
+}  # fmt: skip
+
+#: The options that select elements, the window and the passes: the main command's and batch's.
+PASS_OPTIONS = (
+    "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
+    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url",
+)  # fmt: skip
+#: The options that say where to fetch elements from: also taken by update.
+NETWORK_OPTIONS = ("offline", "elements_url")
+
+
+def options(*names: str) -> Callable[[Any], Any]:
+    """Apply the one declaration of each named option, in the order given."""
+
+    def decorate(function: Any) -> Any:
+        for name in reversed(names):
+            function = _OPTIONS[name](function)
+        return function
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option's value, typed: what the group puts on ``ctx.obj`` for its commands."""
+
+    lat: float | None
+    lon: float | None
+    elevation: float
+    tz: str | None
+    start: str | None
+    days: float
+    min_elevation: float
+    min_peak: float | None
+    twilight: float
+    brighter_than: float | None
+    all: bool
+    tle: str | None
+    satellite: str | None
+    std_mag: float | None
+    allow_stale: bool
+    offline: bool
+    refresh_after: float
+    elements_url: str
+    format: str
+    output: str | None
+    quiet_if_none: bool
+
+    def given_in(self, ctx: click.Context) -> Settings:
+        """These settings with the options typed on ``ctx``'s own command line winning.
+
+        A subcommand declares the main command's options again (the same declarations),
+        so ``isspass batch places.csv --days 3`` works; what it did not get on its command
+        line keeps the main command's value (command line, environment, config or default).
+        """
+        names = {f.name for f in fields(self)}
+        given = {
+            name: value
+            for name, value in ctx.params.items()
+            if name in names and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        }
+        return replace(self, **given)
+
+    def policy(self) -> ElementPolicy:
+        """The element policy these settings ask for."""
+        return ElementPolicy(
+            offline=self.offline,
+            allow_stale=self.allow_stale,
+            refresh_after_h=self.refresh_after,
+            elements_url=self.elements_url,
+        )
+
+
+pass_settings = click.make_pass_decorator(Settings)
 
 
 @click.group(
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.option(
-    "--lat", type=Number(-90, 90, "°"), envvar="ISSPASS_LAT", help="Latitude, degrees north (−90…90)."
-)
-@click.option(
-    "--lon", type=Number(-180, 360, "°"), envvar="ISSPASS_LON", help="Longitude, degrees east (−180…180)."
-)
-@click.option(
-    "--elevation",
-    type=Number(-500, 9000, " m"),
-    default=0.0,
-    envvar="ISSPASS_ELEVATION",
-    show_default=True,
-    help="Height above sea level, metres.",
-)
-@click.option(
-    "--tz",
-    type=TimeZone(),
-    envvar="ISSPASS_TZ",
-    help="IANA time zone for display (default: the zone at the location).",
-)
-@click.option(
-    "--start", metavar="ISO8601", help="Start: a date or date-time, with or without zone (default now)."
-)
-@click.option(
-    "--days",
-    type=Days(0, MAX_DAYS),
-    default=10.0,
-    envvar="ISSPASS_DAYS",
-    show_default=True,
-    help="Length of the window in days (fractions allowed).",
-)
-@click.option(
-    "--min-elevation",
-    type=Number(0, 90, "°"),
-    default=10.0,
-    envvar="ISSPASS_MIN_ELEVATION",
-    show_default=True,
-    help="A pass is time at or above this altitude, degrees.",
-)
-@click.option(
-    "--min-peak",
-    type=Number(0, 90, "°"),
-    envvar="ISSPASS_MIN_PEAK",
-    help="Only passes reaching this altitude (40: NASA's alert rule).",
-)
-@click.option(
-    "--twilight",
-    type=Twilight(),
-    default="-6",
-    envvar="ISSPASS_TWILIGHT",
-    show_default=True,
-    help="The Sun must be below this altitude for a dark sky.",
-)
-@click.option(
-    "--brighter-than",
-    type=Number(-30, 30),
-    envvar="ISSPASS_BRIGHTER_THAN",
-    help="Only passes brighter than this magnitude.",
-)
-@click.option(
-    "--all", is_flag=True, envvar="ISSPASS_ALL", help="Every pass with its type (visible / daylight / unlit)."
-)
-@click.option(
-    "--tle", metavar="FILE", envvar="ISSPASS_TLE", help="Element file (TLE, 3LE or OMM JSON); - for stdin."
-)
-@click.option(
-    "--satellite",
-    metavar="NORAD_ID|NAME",
-    envvar="ISSPASS_SATELLITE",
-    help="Which satellite (default the ISS, 25544).",
-)
-@click.option(
-    "--std-mag",
-    type=Number(-30, 30),
-    envvar="ISSPASS_STD_MAG",
-    help="Standard magnitude (1000 km, half phase) instead of the bundled table.",
-)
-@click.option(
-    "--allow-stale",
-    is_flag=True,
-    envvar="ISSPASS_ALLOW_STALE",
-    help="Predict even with elements older than 30 days.",
-)
-@click.option(
-    "--offline",
-    is_flag=True,
-    envvar="ISSPASS_OFFLINE",
-    help="Never use the network (no automatic element refresh).",
-)
-@click.option(
-    "--refresh-after",
-    type=Number(2, 24 * 365, " h"),
-    default=DEFAULT_REFRESH_AFTER_H,
-    envvar="ISSPASS_REFRESH_AFTER",
-    show_default=True,
-    help="Refresh cached elements fetched longer ago than this, hours.",
-)
-@click.option(
-    "--elements-url",
-    default=DEFAULT_ELEMENTS_URL,
-    envvar="ISSPASS_ELEMENTS_URL",
-    show_default=True,
-    help="GP query endpoint for fresh elements (a CelesTrak mirror).",
-)
-@click.option(
-    "--format",
-    type=click.Choice(sorted(RENDERERS)),
-    default="text",
-    envvar="ISSPASS_FORMAT",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@click.option(
-    "--quiet-if-none",
-    is_flag=True,
-    envvar="ISSPASS_QUIET_IF_NONE",
-    help="Print nothing at all when there is no pass to report.",
-)
+@options("lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none")
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
-def cli(ctx: click.Context, **options: Any) -> None:
+def cli(ctx: click.Context, **values: Any) -> None:
     """Predict the passes of the ISS (or another satellite) you can see from a place.
 
     \b
@@ -348,21 +387,20 @@ def cli(ctx: click.Context, **options: Any) -> None:
     isspass update                             fetch fresh ISS elements
     isspass elements                           the element sets known, and their age
     isspass config                             the settings in effect, and from where
+    isspass batch places.csv                   passes over many places
 
     Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
-    4 elements corrupt, 5 elements too old, 6 network, 7 configuration.
+    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped.
     """
-    ctx.obj = options
+    ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
         return
-    try:
-        _predict(ctx, **options)
-    except IsspassError as exc:
-        raise CliError(str(exc), _exit_code(exc)) from None
+    with _library_errors():
+        _predict(ctx, ctx.obj)
 
 
 def _parse_start(text: str | None, zone: ZoneInfo) -> datetime:
-    """``--start``: ISO 8601 date or date-time; without a zone it is the observer's local time."""
+    """``--start``: ISO 8601 date or date-time; without a zone it is ``zone``'s local time."""
     if text is None:
         return datetime.now(timezone.utc)
     value = text.strip()
@@ -396,101 +434,64 @@ def _read_stdin() -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _satellite(o: dict[str, Any], start: datetime) -> tuple[Satellite, str | None]:
-    """The satellite to predict, and a warning when a due refresh failed.
-
-    Sources: ``--tle`` (file or stdin) wins; otherwise the cached and bundled element
-    sets, the one with the epoch nearest the window's start. The cache is refreshed first
-    when the freshness policy asks for it and the network is allowed.
-    """
-    key, std_mag = o["satellite"], o["std_mag"]
-    if o["tle"] is not None:
-        given = decode_elements(_read_stdin(), "stdin") if o["tle"] == "-" else read_elements(o["tle"])
-        return load_satellite(key, elements=given, standard_magnitude=std_mag), None
-    cache = ElementCache()
-    warning = None
-    norad_id = _norad_id(key, cache)
-    if norad_id is not None and _refresh_due(o, start, cache, norad_id):
-        result = update_elements(norad_id, cache=cache, base_url=o["elements_url"])
-        if not result.ok:
-            warning = f"warning: {result.message}; using the elements at hand"
-    try:
-        chosen = select_elements(available_elements(cache), key, near=start)
-    except SatelliteNotFoundError:
-        hint = f" (try: isspass update --satellite {norad_id})" if norad_id is not None else ""
-        raise SatelliteNotFoundError(f"no elements for satellite {key!r}{hint}") from None
-    return load_satellite(elements=[chosen], standard_magnitude=std_mag), warning
+def _choose(s: Settings, start: datetime) -> ElementChoice:
+    """The library's element policy, fed from the options; its warnings go to stderr."""
+    given = None
+    if s.tle is not None:
+        given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
+    choice = choose_satellite(
+        s.satellite, elements=given, start=start, standard_magnitude=s.std_mag, policy=s.policy()
+    )
+    for warning in choice.warnings:
+        click.echo(f"isspass: warning: {warning}", err=True)
+    return choice
 
 
-def _norad_id(key: str | None, cache: ElementCache) -> int | None:
-    if key is None:
-        return ISS_NORAD_ID
-    if key.strip().isdigit():
-        return int(key)
-    try:
-        return select_elements(available_elements(cache), key).norad_id
-    except SatelliteNotFoundError:
-        return None
-
-
-def _refresh_due(o: dict[str, Any], start: datetime, cache: ElementCache, norad_id: int) -> bool:
-    """The freshness policy: online, predicting from about now on, and the cache is old."""
-    if o["offline"]:
-        return False
-    if start < datetime.now(timezone.utc) - timedelta(days=1):
-        return False  # fresh elements would not help a window in the past
-    return needs_refresh(cache, norad_id, o["refresh_after"])
-
-
-def _predict(ctx: click.Context, **o: Any) -> None:
-    if o["lat"] is None or o["lon"] is None:
+def _predict(ctx: click.Context, s: Settings) -> None:
+    if s.lat is None or s.lon is None:
         raise click.UsageError(
             f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
         )
-    observer = Observer(o["lat"], o["lon"], o["elevation"])
-    zone_name = o["tz"] or timezone_at(observer.latitude_deg, observer.longitude_deg)
-    start = _parse_start(o["start"], ZoneInfo(zone_name)).astimezone(timezone.utc)
-    satellite, refresh_warning = _satellite(o, start)
-    warning = check_age(satellite.elements, start, allow_stale=o["allow_stale"])
+    observer = Observer(s.lat, s.lon, s.elevation)
+    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+    start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
+    satellite = _choose(s, start).satellite
     passes = find_passes(
         observer,
         start,
-        o["days"],
+        s.days,
         satellite=satellite,
-        min_elevation_deg=o["min_elevation"],
-        twilight_deg=o["twilight"],
-        visible_only=not o["all"],
+        min_elevation_deg=s.min_elevation,
+        twilight_deg=s.twilight,
+        visible_only=not s.all,
     )
-    passes = _select(passes, o)
-    if not passes and o["quiet_if_none"]:
+    passes = _select(passes, s)
+    if not passes and s.quiet_if_none:
         return
-    for line in (refresh_warning, warning):
-        if line:
-            click.echo(f"isspass: {line}", err=True)
     report = Report(
         observer=observer,
         timezone=zone_name,
         satellite=satellite,
         start=start,
-        end=start + timedelta(days=o["days"]),
+        end=start + timedelta(days=s.days),
         criteria=Criteria(
-            min_elevation_deg=o["min_elevation"],
-            twilight_deg=o["twilight"],
-            visible_only=not o["all"],
-            min_peak_deg=o["min_peak"],
-            brighter_than=o["brighter_than"],
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=not s.all,
+            min_peak_deg=s.min_peak,
+            brighter_than=s.brighter_than,
         ),
         passes=tuple(passes),
     )
-    _emit(RENDERERS[o["format"]](report), o["output"])
+    _emit(RENDERERS[s.format](report), s.output)
 
 
-def _select(passes: list[Pass], o: dict[str, Any]) -> list[Pass]:
+def _select(passes: list[Pass], s: Settings) -> list[Pass]:
     """The --min-peak and --brighter-than filters."""
-    if o["min_peak"] is not None:
-        passes = [p for p in passes if p.culmination.altitude_deg >= o["min_peak"]]
-    if o["brighter_than"] is not None:
-        passes = [p for p in passes if p.magnitude is not None and p.magnitude < o["brighter_than"]]
+    if s.min_peak is not None:
+        passes = [p for p in passes if p.culmination.altitude_deg >= s.min_peak]
+    if s.brighter_than is not None:
+        passes = [p for p in passes if p.magnitude is not None and p.magnitude < s.brighter_than]
     return passes
 
 
@@ -550,22 +551,23 @@ def show_config(ctx: click.Context) -> None:
     metavar="NORAD_ID",
     help="Also fetch this satellite (repeatable); the ISS is always fetched.",
 )
+@options(*NETWORK_OPTIONS)
+@pass_settings
 @click.pass_context
-def update_command(ctx: click.Context, satellites: tuple[int, ...]) -> None:
+def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, ...], **_: Any) -> None:
     """Fetch fresh elements (CelesTrak GP, OMM JSON) into the cache.
 
     Politely: never twice within 2 hours for the same object, no retries, and after a
     failure a back-off of 2 hours doubling up to a day. The cache is replaced only by
     validated elements, atomically. Exit code 6 when an object could not be updated.
     """
-    parent = ctx.parent
-    assert parent is not None
-    if parent.params["offline"]:
+    s = given.given_in(ctx)
+    if s.offline:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
     cache = ElementCache()
     wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
     for position, norad_id in enumerate(wanted):
-        result = update_elements(norad_id, cache=cache, base_url=parent.params["elements_url"])
+        result = update_elements(norad_id, cache=cache, base_url=s.elements_url)
         if result.ok:
             click.echo(result.message)
             continue
@@ -577,54 +579,28 @@ def update_command(ctx: click.Context, satellites: tuple[int, ...]) -> None:
         ctx.exit(EXIT_NETWORK)
 
 
-# Options of the main command that batch takes too; given after "batch" they win.
-_BATCH_SHARED = [
-    click.option("--tle", metavar="FILE", help="Element file (TLE, 3LE or OMM JSON); - for stdin."),
-    click.option("--satellite", metavar="NORAD_ID|NAME", help="Which satellite (default the ISS)."),
-    click.option("--std-mag", type=Number(-30, 30), help="Standard magnitude."),
-    click.option("--start", metavar="ISO8601", help="Start (default now); without a zone it is UTC here."),
-    click.option("--days", type=Days(0, MAX_DAYS), help="Length of the window in days."),
-    click.option("--min-elevation", type=Number(0, 90, "°"), help="Minimum elevation, degrees."),
-    click.option("--min-peak", type=Number(0, 90, "°"), help="Only passes reaching this altitude."),
-    click.option("--twilight", type=Twilight(), help="The Sun must be below this altitude."),
-    click.option("--brighter-than", type=Number(-30, 30), help="Only passes brighter than this magnitude."),
-    click.option("--all", is_flag=True, default=None, help="Every pass with its type."),
-    click.option("--allow-stale", is_flag=True, default=None, help="Allow elements older than 30 days."),
-    click.option("--offline", is_flag=True, default=None, help="Never use the network."),
-]
-
-
-def _shared(function: Any) -> Any:
-    for option in reversed(_BATCH_SHARED):
-        function = option(function)
-    return function
-
-
 @cli.command("batch")
 @click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@_shared
+@_OPTIONS["output"]
+@options(*PASS_OPTIONS)
+@pass_settings
 @click.pass_context
-def batch_command(ctx: click.Context, locations: str, fmt: str, output: str | None, **given: Any) -> None:
+def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str, **_: Any) -> None:
     """Passes over many places: LOCATIONS is a CSV with a header row name,lat,lon[,elevation_m].
 
     Takes the main command's element, window and threshold options (before or after
     "batch"). Bad rows are reported on stderr with their line number and skipped; the exit
     code is then 8. A progress bar is shown when stderr is a terminal.
     """
-    parent = ctx.parent
-    assert parent is not None
-    o = dict(parent.params)
-    o.update({name: value for name, value in given.items() if value is not None})
-    try:
-        _batch(o, locations, fmt, output)
-    except IsspassError as exc:
-        raise CliError(str(exc), _exit_code(exc)) from None
+    s = given.given_in(ctx)
+    output = ctx.params["output"]  # batch's own: the main command's --output is for its report
+    with _library_errors():
+        _batch(s, locations, fmt, output)
 
 
-def _batch(o: dict[str, Any], locations: str, fmt: str, output: str | None) -> None:
+def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
     try:
         data = _read_stdin() if locations == "-" else open(locations, "rb").read()  # noqa: SIM115
         text = data.decode("utf-8-sig")
@@ -642,20 +618,16 @@ def _batch(o: dict[str, Any], locations: str, fmt: str, output: str | None) -> N
         click.echo(f"isspass: {locations}, line {error.line}: {error.message}; skipped", err=True)
     if not places:
         raise click.BadParameter(f"{locations}: no valid locations", param_hint="LOCATIONS")
-    start = _parse_start(o["start"], ZoneInfo("UTC")).astimezone(timezone.utc)
-    satellite, refresh_warning = _satellite(o, start)
-    warning = check_age(satellite.elements, start, allow_stale=o["allow_stale"])
-    for line in (refresh_warning, warning):
-        if line:
-            click.echo(f"isspass: {line}", err=True)
+    start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
+    satellite = _choose(s, start).satellite
     results = iter_passes_many(
         [place.observer for place in places],
         start,
-        o["days"],
+        s.days,
         satellite=satellite,
-        min_elevation_deg=o["min_elevation"],
-        twilight_deg=o["twilight"],
-        visible_only=not o["all"],
+        min_elevation_deg=s.min_elevation,
+        twilight_deg=s.twilight,
+        visible_only=not s.all,
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     with (
@@ -664,25 +636,14 @@ def _batch(o: dict[str, Any], locations: str, fmt: str, output: str | None) -> N
             length=len(places), label="observers", file=sys.stderr if show_bar else _Null()
         ) as bar,
     ):
-        writer = csv.writer(out, lineterminator="\n")
         if fmt == "csv":
-            writer.writerow(["name", "latitude", "longitude", "elevation_m", "timezone", *csv_header()])
+            out.write(batch_csv_header())
         for place, passes in zip(places, results, strict=True):
-            chosen = _select(passes, o)
+            chosen = _select(passes, s)
             if chosen:
                 zone_name = timezone_at(place.observer.latitude_deg, place.observer.longitude_deg)
-                zone = ZoneInfo(zone_name)
-                head = [place.name, place.observer.latitude_deg, place.observer.longitude_deg,
-                        place.observer.elevation_m, zone_name]  # fmt: skip
-                for p in chosen:
-                    if fmt == "csv":
-                        writer.writerow([*head, *csv_row(p, zone)])
-                    else:
-                        record = {"name": place.name, "line": place.line,
-                                  "observer": dict(zip(("latitude", "longitude", "elevation_m", "timezone"),
-                                                       head[1:], strict=True)),
-                                  **pass_to_dict(p)}  # fmt: skip
-                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                render = batch_csv_row if fmt == "csv" else batch_json_line
+                out.writelines(render(place, zone_name, p) for p in chosen)
             bar.update(1)
     if errors:
         raise CliError(

@@ -36,3 +36,46 @@ class ConfigError(IsspassError):
 
 class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
+
+
+class IsspassWarning(UserWarning):
+    """Base class of the warnings isspass gives (the command line prints them on stderr)."""
+
+
+class StaleElementsWarning(IsspassWarning):
+    """The elements are old enough (more than 3 days from the window) for times to drift."""
+
+
+class RefreshWarning(IsspassWarning):
+    """A refresh of the elements was due but failed; the elements at hand were used."""
+
+
+# --------------------------------------------------------------------------- exit codes
+# The command line's documented exit codes, beside the errors they map.
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # anything else, e.g. an output file that cannot be written
+EXIT_USAGE = 2  # bad options or arguments
+EXIT_ELEMENTS_MISSING = 3  # no element file, nothing on stdin, satellite not in the set
+EXIT_ELEMENTS_INVALID = 4  # corrupt or unusable elements
+EXIT_ELEMENTS_STALE = 5  # elements too old for the window (see --allow-stale)
+EXIT_NETWORK = 6  # an element download failed
+EXIT_CONFIG = 7  # the config file or an ISSPASS_* variable is invalid
+EXIT_BAD_ROWS = 8  # batch: some location rows were invalid (reported); the others were processed
+
+# Most specific first: a subclass must come before its base.
+_EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
+    (StaleElementsError, EXIT_ELEMENTS_STALE),
+    (ElementsMissingError, EXIT_ELEMENTS_MISSING),
+    (ElementsError, EXIT_ELEMENTS_INVALID),
+    (ConfigError, EXIT_CONFIG),
+    (NetworkError, EXIT_NETWORK),
+)
+
+
+def exit_code(error: IsspassError) -> int:
+    """The documented exit code for a library error."""
+    for kind, code in _EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return EXIT_ERROR

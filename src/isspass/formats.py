@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .elements import Satellite
-from .model import Observer, Pass, PassPoint
+from .locations import Location
+from .model import Observer, Pass, PassPoint, Satellite
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -277,6 +277,12 @@ def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
     return row
 
 
+def _csv_line(cells: list[Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
+
+
 def render_csv(report: Report) -> str:
     """One row per pass, a header row; UTC ISO times plus local times."""
     out = io.StringIO()
@@ -341,6 +347,38 @@ def render_ics(report: Report) -> str:
         event.add("geo", vGeo((report.observer.latitude_deg, report.observer.longitude_deg)))
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
+
+
+# --------------------------------------------------------------------------- batch rows
+
+_BATCH_PLACE = ["name", "latitude", "longitude", "elevation_m", "timezone"]
+
+
+def _place_cells(place: Location, zone_name: str) -> list[Any]:
+    o = place.observer
+    return [place.name, o.latitude_deg, o.longitude_deg, o.elevation_m, zone_name]
+
+
+def batch_csv_header() -> str:
+    """The header line of batch CSV: the place's columns, then the main command's CSV columns."""
+    return _csv_line([*_BATCH_PLACE, *csv_header()])
+
+
+def batch_csv_row(place: Location, zone_name: str, p: Pass) -> str:
+    """One batch CSV line: a pass over a named place, times also in the place's zone."""
+    return _csv_line([*_place_cells(place, zone_name), *csv_row(p, ZoneInfo(zone_name))])
+
+
+def batch_json_line(place: Location, zone_name: str, p: Pass) -> str:
+    """One JSON Lines record: the place's name and line, its observer block and the pass fields."""
+    cells = _place_cells(place, zone_name)
+    record = {
+        "name": place.name,
+        "line": place.line,
+        "observer": dict(zip(_BATCH_PLACE[1:], cells[1:], strict=True)),
+        **pass_to_dict(p),
+    }
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics}

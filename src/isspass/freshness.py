@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .elements import Elements
 from .errors import StaleElementsError
+from .model import Elements
 
 #: Age (days, either side of the epoch) past which a warning is given.
 WARN_AGE_DAYS = 3.0
@@ -55,11 +55,12 @@ def check_age(
     if abs(age) > max_days and not allow_stale:
         raise StaleElementsError(
             f"elements for {elements.name} are {what} at the start of the window "
-            f"(epoch {epoch}, limit {max_days:g} days): update them or pass --allow-stale"
+            f"(epoch {epoch}, limit {max_days:g} days): update them (isspass update), give a fresh set "
+            "(--tle), or allow them (--allow-stale, allow_stale=True)"
         )
     if abs(age) > warn_days:
         return (
-            f"warning: elements for {elements.name} are {what} at the start of the window "
+            f"elements for {elements.name} are {what} at the start of the window "
             f"(epoch {epoch}); times may be off by seconds or more"
         )
     return None

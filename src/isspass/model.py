@@ -1,4 +1,4 @@
-"""The result types of isspass: the observer, pass points and passes.
+"""The value types of isspass: element sets, satellites, the observer, pass points and passes.
 
 Frozen dataclasses with timezone-aware UTC datetimes; no computation beyond naming.
 """
@@ -6,9 +6,15 @@ Frozen dataclasses with timezone-aware UTC datetimes; no computation beyond nami
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+from .utc import DAY_S, as_utc
+
+if TYPE_CHECKING:
+    from sgp4.api import Satrec
 
 #: The 16-point compass rose, clockwise from north.
 COMPASS_POINTS = (
@@ -20,6 +26,61 @@ COMPASS_POINTS = (
 def compass_point(azimuth_deg: float) -> str:
     """The 16-point compass name (N, NNE, … NNW) of an azimuth in degrees east of north."""
     return COMPASS_POINTS[math.floor((azimuth_deg % 360.0) / 22.5 + 0.5) % 16]
+
+
+@dataclass(frozen=True)
+class Elements:
+    """One validated element set (a TLE or an OMM record) for one satellite.
+
+    ``epoch`` is a timezone-aware UTC datetime; ``mean_motion`` is in revolutions per
+    day and ``mean_motion_dot`` is the TLE's first derivative term ndot/2 in rev/day².
+    ``source`` says where the set came from (``bundled``, ``cache (path)``, a file, ``stdin``).
+    """
+
+    name: str
+    norad_id: int
+    epoch: datetime
+    mean_motion: float
+    mean_motion_dot: float
+    inclination_deg: float
+    eccentricity: float
+    source: str
+    line1: str | None = None
+    line2: str | None = None
+    satrec: Satrec = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def period_s(self) -> float:
+        """Nodal period from the mean motion, in seconds."""
+        return DAY_S / self.mean_motion
+
+    def age_days(self, when: datetime) -> float:
+        """Days from the epoch to ``when`` (negative when ``when`` is before the epoch)."""
+        return (as_utc(when) - self.epoch).total_seconds() / DAY_S
+
+
+@dataclass(frozen=True)
+class Satellite:
+    """A satellite to predict: its elements and, when known, its standard magnitude.
+
+    ``standard_magnitude`` is the visual magnitude at 1000 km range and half phase
+    (90° phase angle); ``None`` means no magnitude will be given.
+    """
+
+    elements: Elements
+    standard_magnitude: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.elements.name
+
+    @property
+    def norad_id(self) -> int:
+        return self.elements.norad_id
+
+    @property
+    def epoch(self) -> datetime:
+        return self.elements.epoch
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .brightness import apparent_magnitude
-from .elements import Satellite, load_satellite
 from .freshness import timing_uncertainty_s
-from .model import Observer, Pass, PassPoint, PassType
+from .model import Observer, Pass, PassPoint, PassType, Satellite
 from .sky import (
     Array,
     Orbit,
@@ -33,6 +32,7 @@ from .sky import (
     sin_altitude_grid,
     sun_altitude_deg,
 )
+from .sources import load_satellite
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -641,18 +641,22 @@ def iter_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | None = None,
+    satellite: Satellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
+    offline: bool = False,
+    allow_stale: bool = False,
 ) -> Iterator[list[Pass]]:
     """Like :func:`find_passes_many`, but yields each observer's passes as soon as its chunk is done.
 
     Arguments are checked before the first item is produced; memory stays bounded by one
     chunk whatever the number of observers.
     """
-    track = _prepare_many(observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size)
+    track = _prepare_many(
+        observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
+    )
     return _iter_chunks(track, observers, min_elevation_deg, twilight_deg, visible_only, chunk_size)
 
 
@@ -664,6 +668,8 @@ def _prepare_many(
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
 ) -> Track | None:
     for observer in observers:
         if not isinstance(observer, Observer):
@@ -673,11 +679,22 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
-    if satellite is None:
-        satellite = load_satellite()
+    satellite = _default_satellite(satellite, start, offline, allow_stale)
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
+
+
+def _default_satellite(
+    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool
+) -> Satellite:
+    """A given :class:`Satellite` as it is; otherwise the element policy's choice for the window."""
+    if isinstance(satellite, Satellite):
+        return satellite
+    if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
+        kind = type(satellite).__name__
+        raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
+    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale)
 
 
 def _iter_chunks(
@@ -703,11 +720,13 @@ def find_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | None = None,
+    satellite: Satellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
+    offline: bool = False,
+    allow_stale: bool = False,
 ) -> list[list[Pass]]:
     """:func:`find_passes` for many observers at once: one list of passes per observer.
 
@@ -726,6 +745,8 @@ def find_passes_many(
             twilight_deg=twilight_deg,
             visible_only=visible_only,
             chunk_size=chunk_size,
+            offline=offline,
+            allow_stale=allow_stale,
         )
     )
 
@@ -735,10 +756,12 @@ def find_passes(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | None = None,
+    satellite: Satellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
+    offline: bool = False,
+    allow_stale: bool = False,
 ) -> list[Pass]:
     """Passes of a satellite over an observer, in time order.
 
@@ -765,4 +788,6 @@ def find_passes(
         min_elevation_deg=min_elevation_deg,
         twilight_deg=twilight_deg,
         visible_only=visible_only,
+        offline=offline,
+        allow_stale=allow_stale,
     )[0]

@@ -21,13 +21,12 @@ from numpy.typing import NDArray
 from sgp4.api import Satrec
 
 from .errors import PropagationError
+from .utc import DAY_S, unix_to_jd
 
 Array = NDArray[np.float64]
 
 #: Radius of the spherical Earth that casts the shadow (WGS84 equatorial), km.
 EARTH_RADIUS_KM = 6378.137
-DAY_S = 86400.0
-_UNIX_EPOCH_JD = 2440587.5
 #: Spacing of the Sun nodes that are interpolated to the search times, seconds. The Sun
 #: moves 0.5° in 12 hours in TEME axes: linear interpolation errs by about 2 arcseconds.
 _SUN_NODE_S = 12 * 3600.0
@@ -55,13 +54,6 @@ def skyfield_timescale():  # type: ignore[no-untyped-def]
 def skyfield_ephemeris():  # type: ignore[no-untyped-def]
     """The DE421 ephemeris bundled by skyfield-data (no download)."""
     return _skyfield_context()[1]
-
-
-def unix_to_jd(unix_s: Array) -> tuple[Array, Array]:
-    """Split POSIX seconds (UTC) into a whole Julian date and a day fraction."""
-    days = np.asarray(unix_s, dtype=float) / DAY_S
-    whole = np.floor(days)
-    return whole + _UNIX_EPOCH_JD, days - whole
 
 
 def _dot(a: Array, b: Array) -> Array:

@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 
-from .cache import ElementCache, utc_from_posix
+from .cache import ElementCache
 from .download import DEFAULT_ELEMENTS_URL, fetch, gp_url
-from .elements import Elements, bundled_elements, decode_elements
+from .elements import decode_elements
 from .errors import ElementsError, NetworkError
+from .model import Elements
+from .utc import utc_from_posix
 
 #: Never ask for an object again within this long of its last successful fetch (CelesTrak's rule).
 MIN_INTERVAL_S = 2 * 3600.0
@@ -124,8 +126,3 @@ def needs_refresh(
     if not cache.load(norad_id):
         return True
     return record.last_success is None or now - record.last_success > refresh_after_h * 3600.0
-
-
-def available_elements(cache: ElementCache) -> list[Elements]:
-    """Every element set isspass knows without the network: cached, then bundled."""
-    return cache.load_all() + bundled_elements()

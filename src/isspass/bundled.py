@@ -1,0 +1,31 @@
+"""What ships inside the package: the ISS element set and the table of standard magnitudes.
+
+Read with :mod:`importlib.resources` from ``isspass/data``, so a fresh install predicts
+offline; nothing here touches the network or the user's cache.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from importlib import resources
+
+from .elements import decode_elements
+from .model import Elements
+
+
+def _data_bytes(name: str) -> bytes:
+    return resources.files("isspass").joinpath("data", name).read_bytes()
+
+
+def bundled_elements() -> list[Elements]:
+    """The element sets shipped with isspass (an ISS TLE), so a fresh install can predict."""
+    return [replace(e, source="bundled") for e in decode_elements(_data_bytes("iss.tle"), "bundled")]
+
+
+def standard_magnitudes() -> dict[int, float]:
+    """The bundled table of standard magnitudes (1000 km, half phase), by NORAD catalogue number."""
+    text = _data_bytes("standard_magnitudes.csv").decode("utf-8")
+    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
+    return {int(row["norad_id"]): float(row["standard_magnitude"]) for row in rows}

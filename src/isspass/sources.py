@@ -1,0 +1,240 @@
+"""Which elements to use for a request, and why: one policy for the library and the command line.
+
+A given file or stdin wins; otherwise the cached and bundled sets, the one whose epoch is
+nearest the window, refreshed first when the freshness policy says so, refused when too old.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .bundled import bundled_elements, standard_magnitudes
+from .cache import ElementCache
+from .download import DEFAULT_ELEMENTS_URL
+from .elements import ISS_NORAD_ID, read_elements, select_elements
+from .errors import (
+    IsspassWarning,
+    RefreshWarning,
+    SatelliteNotFoundError,
+    StaleElementsError,
+    StaleElementsWarning,
+)
+from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age
+from .model import Elements, Satellite
+from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, needs_refresh, update_elements
+from .utc import as_utc
+
+#: Where the library looks for a GP endpoint when none is given (the command line's variable too).
+ELEMENTS_URL_ENV = "ISSPASS_ELEMENTS_URL"
+#: A window that starts longer ago than this gains nothing from fresh elements: no refresh.
+_PAST_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ElementPolicy:
+    """How elements are chosen when none are given: the freshness rules, in one object.
+
+    ``offline`` forbids the network. ``allow_stale`` lets elements more than
+    ``MAX_AGE_DAYS`` (30) days from the window through with a warning instead of
+    :class:`StaleElementsError`. Cached elements fetched more than ``refresh_after_h``
+    hours ago are refreshed (once, politely) when the window starts within a day of now.
+    ``elements_url`` is the GP endpoint (None: ``$ISSPASS_ELEMENTS_URL``, else CelesTrak);
+    ``cache_dir`` the element cache (None: ``$ISSPASS_CACHE_DIR``, else the user cache).
+    """
+
+    offline: bool = False
+    allow_stale: bool = False
+    refresh_after_h: float = DEFAULT_REFRESH_AFTER_H
+    elements_url: str | None = None
+    cache_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        hours = self.refresh_after_h
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours):
+            raise ValueError(f"refresh_after_h must be a finite number of hours, not {hours!r}")
+        if hours < 2:
+            raise ValueError("refresh_after_h must be at least 2 hours (CelesTrak's rule)")
+
+    @property
+    def url(self) -> str:
+        """The GP endpoint to ask."""
+        return self.elements_url or os.environ.get(ELEMENTS_URL_ENV) or DEFAULT_ELEMENTS_URL
+
+
+@dataclass(frozen=True)
+class ElementChoice:
+    """The satellite chosen for a window, where its elements came from, and what to tell the user.
+
+    ``reason`` is one line for people (``"bundled set, epoch … (nearest the window)"``);
+    ``update`` is the refresh attempted on the way (None when none was due); ``warnings``
+    are the :class:`~isspass.IsspassWarning` instances the library emits with
+    :func:`warnings.warn` and the command line prints on stderr.
+    """
+
+    satellite: Satellite
+    reason: str
+    update: UpdateResult | None
+    warnings: tuple[IsspassWarning, ...]
+
+    def emit(self, stacklevel: int = 3) -> Satellite:
+        """Issue the warnings with :func:`warnings.warn` and return the satellite."""
+        for warning in self.warnings:
+            warnings.warn(warning, stacklevel=stacklevel)
+        return self.satellite
+
+
+def choose_satellite(
+    satellite: int | str | None = None,
+    *,
+    elements: Iterable[Elements] | str | Path | None = None,
+    start: datetime | None = None,
+    standard_magnitude: float | None = None,
+    policy: ElementPolicy | None = None,
+) -> ElementChoice:
+    """Choose the elements for a window starting at ``start`` (aware datetime, default now).
+
+    ``satellite`` is a NORAD number or a name (default: the only satellite of a given
+    file, else the ISS). ``elements`` is an element file or parsed sets; when given it
+    wins. Otherwise the cached and bundled sets are searched, the one whose epoch is nearest
+    ``start`` wins, and when the policy says the cache is due (online, the window starts
+    within a day of now, the cache older than ``refresh_after_h``) it is refreshed first:
+    one polite request to the GP endpoint, never within two hours of the last, backing off
+    after failures. Elements more than 3 days from ``start`` give a
+    :class:`StaleElementsWarning`; more than 30 raise :class:`StaleElementsError` unless
+    ``policy.allow_stale``. ``standard_magnitude`` overrides the bundled table.
+    """
+    policy = ElementPolicy() if policy is None else policy
+    if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
+        raise TypeError(f"satellite must be a NORAD number, a name or None, not {type(satellite).__name__}")
+    if standard_magnitude is not None and (
+        isinstance(standard_magnitude, bool)
+        or not isinstance(standard_magnitude, (int, float))
+        or not math.isfinite(standard_magnitude)
+    ):
+        raise ValueError("standard magnitude must be a finite number")
+    start = datetime.now(timezone.utc) if start is None else as_utc(start)
+    found: list[IsspassWarning] = []
+    update = None
+    if elements is not None:
+        candidates = read_elements(elements) if isinstance(elements, (str, Path)) else list(elements)
+        chosen = select_elements(candidates, satellite)  # a given file: its newest set of the satellite
+        reason = f"{chosen.source}, epoch {chosen.epoch:%Y-%m-%d %H:%M} UTC (given)"
+    else:
+        chosen, update = _from_cache(satellite, start, policy)
+        if update is not None and not update.ok:
+            found.append(RefreshWarning(f"{update.message}; using the elements at hand"))
+        reason = (
+            f"{chosen.source}, epoch {chosen.epoch:%Y-%m-%d %H:%M} UTC (the known set nearest the window)"
+        )
+    try:
+        age_warning = check_age(chosen, start, allow_stale=policy.allow_stale)
+    except StaleElementsError as exc:
+        raise StaleElementsError(_refusal(str(exc), update)) from None
+    if age_warning is not None:
+        found.append(StaleElementsWarning(age_warning))
+    magnitude = standard_magnitude
+    if magnitude is None:
+        magnitude = standard_magnitudes().get(chosen.norad_id)
+    return ElementChoice(Satellite(chosen, None if magnitude is None else float(magnitude)), reason, update,
+                         tuple(found))  # fmt: skip
+
+
+def load_satellite(
+    satellite: int | str | None = None,
+    *,
+    elements: Iterable[Elements] | str | Path | None = None,
+    standard_magnitude: float | None = None,
+    start: datetime | None = None,
+    offline: bool = False,
+    allow_stale: bool = False,
+) -> Satellite:
+    """The satellite to predict (the ISS by default), chosen as the command line chooses it.
+
+    ``elements`` is an element file path (TLE, 3LE or OMM JSON) or parsed sets; they are
+    used as given. Without them the freshest cached or bundled set for a window starting at
+    ``start`` (default now) is chosen, the cache being refreshed over the network first when
+    due (see :func:`choose_satellite`; ``offline=True`` forbids the network), with a
+    :class:`StaleElementsWarning` past 3 days and :class:`StaleElementsError` past 30 days
+    from ``start`` unless ``allow_stale``. ``satellite`` is a NORAD number or a name.
+    ``standard_magnitude`` overrides the bundled table (None: look it up, and give no
+    magnitude when the satellite is not in the table).
+    """
+    if elements is not None:
+        choice = choose_satellite(
+            satellite, elements=elements, start=start, standard_magnitude=standard_magnitude,
+            policy=ElementPolicy(offline=True, allow_stale=True),
+        )  # fmt: skip
+        return choice.satellite  # given elements are the caller's choice: no age policy here
+    policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
+    return choose_satellite(
+        satellite, start=start, standard_magnitude=standard_magnitude, policy=policy
+    ).emit()
+
+
+def available_elements(cache: ElementCache) -> list[Elements]:
+    """Every element set isspass knows without the network: cached, then bundled."""
+    return cache.load_all() + bundled_elements()
+
+
+def _from_cache(
+    key: int | str | None, start: datetime, policy: ElementPolicy
+) -> tuple[Elements, UpdateResult | None]:
+    cache = ElementCache(policy.cache_dir)
+    norad_id = _norad_id(key, cache)
+    update = None
+    if norad_id is not None and _refresh_due(policy, start, cache, norad_id):
+        update = update_elements(norad_id, cache=cache, base_url=policy.url)
+    try:
+        return select_elements(available_elements(cache), key, near=start), update
+    except SatelliteNotFoundError as exc:
+        if norad_id is None or "ambiguous" in str(exc):
+            raise
+        hint = f" (try: isspass update --satellite {norad_id})"
+        raise SatelliteNotFoundError(f"no elements for satellite {key!r}{hint}") from None
+
+
+def _norad_id(key: int | str | None, cache: ElementCache) -> int | None:
+    """The catalogue number a request is for: the ISS by default, a number, or a known name."""
+    if key is None:
+        return ISS_NORAD_ID
+    if isinstance(key, int):
+        return key
+    if key.strip().isdigit():
+        return int(key)
+    try:
+        return select_elements(available_elements(cache), key).norad_id
+    except SatelliteNotFoundError:
+        return None
+
+
+def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, norad_id: int) -> bool:
+    """The freshness policy: online, predicting from about now on, and the cache is old."""
+    if policy.offline:
+        return False
+    if start < datetime.now(timezone.utc) - _PAST_WINDOW:
+        return False  # fresh elements would not help a window in the past
+    return needs_refresh(cache, norad_id, policy.refresh_after_h)
+
+
+def _refusal(message: str, update: UpdateResult | None) -> str:
+    """The stale-elements refusal, saying when a refresh was tried and why it failed."""
+    if update is not None and not update.ok:
+        return f"{message} (a refresh was tried: {update.message})"
+    return message
+
+
+__all__ = [
+    "MAX_AGE_DAYS",
+    "WARN_AGE_DAYS",
+    "ElementChoice",
+    "ElementPolicy",
+    "available_elements",
+    "choose_satellite",
+    "load_satellite",
+]
