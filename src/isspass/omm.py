@@ -16,7 +16,7 @@ from sgp4.omm import initialize as _omm_initialize
 
 from .errors import ElementsError
 from .model import Elements
-from .validation import check_range, check_satrec, satrec_epoch
+from .validation import check_epoch, check_orbit, check_range, check_satrec, satrec_epoch
 
 _OMM_REQUIRED = (
     "NORAD_CAT_ID",
@@ -33,15 +33,52 @@ _OMM_REQUIRED = (
 )
 
 
+#: The largest catalogue number OMM allows (nine digits).
+MAX_CATALOG_NUMBER = 999_999_999
+#: Optional integer fields, with the value SGP4 gets when they are absent or null.
+_OMM_OPTIONAL_INTEGERS = {"EPHEMERIS_TYPE": 0, "ELEMENT_SET_NO": 999, "REV_AT_EPOCH": 0}
+_OMM_OPTIONAL_TEXT = {"CLASSIFICATION_TYPE": "U", "OBJECT_ID": ""}
+
+
+def _shown(value: Any) -> str:
+    """A field's value for an error message: short, and inert."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _omm_number(record: Mapping[str, Any], key: str, where: str) -> float:
+    """A numeric field: a JSON number or a numeric string (Space-Track quotes them), finite."""
     value = record[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ElementsError(f"{where}: {key} {_shown(value)} is not a number")
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ElementsError(f"{where}: {key} {value!r} is not a number") from None
+    except (ValueError, OverflowError):
+        raise ElementsError(f"{where}: {key} {_shown(value)} is not a number") from None
     if not math.isfinite(number):
-        raise ElementsError(f"{where}: {key} {value!r} is not finite")
+        raise ElementsError(f"{where}: {key} {_shown(value)} is not finite")
     return number
+
+
+def _omm_integer(record: Mapping[str, Any], key: str, default: int, where: str) -> int:
+    """An optional whole-number field (absent or null: ``default``)."""
+    value = record.get(key)
+    if value is None or value == "":
+        return default
+    number = _omm_number(record, key, where)
+    if number != int(number) or not 0 <= number <= MAX_CATALOG_NUMBER:
+        raise ElementsError(f"{where}: {key} {_shown(value)} is not a whole number 0..{MAX_CATALOG_NUMBER}")
+    return int(number)
+
+
+def _omm_text(record: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    """An optional short text field (absent or null: ``default``)."""
+    value = record.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str) or len(value) > 80 or not value.isprintable():
+        raise ElementsError(f"{where}: {key} {_shown(value)} is not a short line of text")
+    return value
 
 
 def _parse_omm_epoch(text: Any, where: str) -> datetime:
@@ -64,22 +101,22 @@ def _elements_from_omm(record: Any, index: int, source: str) -> Elements:
     if missing:
         raise ElementsError(f"{where}: missing field {missing[0]}")
     norad = _omm_number(record, "NORAD_CAT_ID", where)
-    if norad != int(norad) or norad <= 0:
-        raise ElementsError(f"{where}: NORAD_CAT_ID {record['NORAD_CAT_ID']!r} is not a catalogue number")
+    if norad != int(norad) or not 1 <= norad <= MAX_CATALOG_NUMBER:
+        shown = _shown(record["NORAD_CAT_ID"])
+        raise ElementsError(f"{where}: NORAD_CAT_ID {shown} is not a catalogue number")
     epoch = _parse_omm_epoch(record["EPOCH"], where)
+    check_epoch(epoch.replace(tzinfo=timezone.utc), where)
     values = {key: _omm_number(record, key, where) for key in _OMM_REQUIRED[2:]}
     check_range(values["MEAN_MOTION"], 0.05, 20.0, "MEAN_MOTION (rev/day)", where)
     check_range(values["ECCENTRICITY"], 0.0, 0.9999999, "ECCENTRICITY", where)
     check_range(values["INCLINATION"], 0.0, 180.0, "INCLINATION (deg)", where)
     for key in ("RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY"):
         check_range(values[key], 0.0, 360.0, f"{key} (deg)", where)
+    check_orbit(values["MEAN_MOTION"], values["ECCENTRICITY"], where)
 
     fields = {
-        "CLASSIFICATION_TYPE": str(record.get("CLASSIFICATION_TYPE", "U")),
-        "OBJECT_ID": str(record.get("OBJECT_ID", "")),
-        "EPHEMERIS_TYPE": int(record.get("EPHEMERIS_TYPE", 0) or 0),
-        "ELEMENT_SET_NO": int(record.get("ELEMENT_SET_NO", 999) or 0),
-        "REV_AT_EPOCH": int(record.get("REV_AT_EPOCH", 0) or 0),
+        **{key: _omm_text(record, key, default, where) for key, default in _OMM_OPTIONAL_TEXT.items()},
+        **{key: _omm_integer(record, key, default, where) for key, default in _OMM_OPTIONAL_INTEGERS.items()},
         "EPOCH": epoch.strftime("%Y-%m-%dT%H:%M:%S.%f"),
         "NORAD_CAT_ID": int(norad),
         **{key: repr(value) for key, value in values.items()},
@@ -87,8 +124,8 @@ def _elements_from_omm(record: Any, index: int, source: str) -> Elements:
     satrec = Satrec()
     try:
         _omm_initialize(satrec, fields)
-    except (ValueError, KeyError) as exc:
-        raise ElementsError(f"{where}: {exc}") from None
+    except (ValueError, KeyError, OverflowError) as exc:
+        raise ElementsError(f"{where}: SGP4 cannot read these elements ({_shown(str(exc))})") from None
     check_satrec(satrec, where)
     name = record.get("OBJECT_NAME") or f"NORAD {int(norad)}"
     return Elements(
@@ -112,6 +149,10 @@ def parse_omm_json(text: str, source: str = "<elements>") -> list[Elements]:
         raise ElementsError(
             f"{source}: not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ElementsError(f"{source}: JSON nested too deeply to be OMM") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise ElementsError(f"{source}: not valid JSON ({_shown(str(exc))})") from None
     records = data if isinstance(data, list) else [data]
     result = [_elements_from_omm(record, index, source) for index, record in enumerate(records, 1)]
     if not result:

@@ -14,7 +14,7 @@ from sgp4.io import compute_checksum
 
 from .errors import ElementsError
 from .model import Elements
-from .validation import check_range, check_satrec, satrec_epoch
+from .validation import check_orbit, check_range, check_satrec, satrec_epoch
 
 TLE_LINE_LENGTH = 69
 #: Alpha-5 catalogue numbers (100000-339999) start with a capital letter other than I and O.
@@ -104,6 +104,7 @@ def _elements_from_tle(name: str | None, line1: str, line2: str, lineno: int, so
     check_range(anomaly, 0.0, 360.0, "mean anomaly (deg)", where2)
     mean_motion = _tle_float(line2, 53, 63, "mean motion", where2)
     check_range(mean_motion, 0.05, 20.0, "mean motion (rev/day)", where2)
+    check_orbit(mean_motion, eccentricity, where2)
 
     satrec = Satrec.twoline2rv(line1, line2, WGS72)
     check_satrec(satrec, where1)
