@@ -36,3 +36,8 @@ class ConfigError(IsspassError):
 
 class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
+
+
+class CacheError(IsspassError):
+    """The element cache cannot be used: its directory cannot be created or written, or a file
+    in it (the lock, the fetch history) is not what it must be."""
