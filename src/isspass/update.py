@@ -98,6 +98,46 @@ def _update_locked(
     norad_id: int, cache: ElementCache, base_url: str, now: float, timeout_s: float
 ) -> UpdateResult:
     record = cache.record(norad_id, now)
+    waiting = _too_soon(cache, norad_id, record, now)
+    if waiting is not None:
+        return waiting
+    cached = _believable(cache, norad_id, now)
+    try:
+        body = fetch(gp_url(base_url, norad_id), timeout_s=timeout_s)
+        if body.strip() == b"No GP data found":
+            raise NetworkError(f"the server has no elements for {norad_id} (No GP data found)")
+        newest = max(_answer_elements(body, norad_id), key=lambda e: e.epoch)
+        _check_epoch(newest, cached, now)
+    except (NetworkError, ElementsError) as exc:
+        return _failed(cache, norad_id, record, now, str(exc))
+    # The success is recorded first: if the elements then cannot be stored, the server
+    # is still not asked again within 2 hours.
+    succeeded = record.with_success(now)
+    try:
+        cache.save_record(norad_id, succeeded, now)
+    except CacheError as exc:
+        return UpdateResult(
+            norad_id,
+            UpdateStatus.CACHE_UNUSABLE,
+            f"could not update elements for {norad_id}: the answer came but could not be recorded "
+            f"({exc}); the cache is unchanged",
+        )
+    name, epoch = safe_text(newest.name, 80), f"{newest.epoch:%Y-%m-%d %H:%M:%S} UTC"
+    if cached is not None and abs((newest.epoch - cached.epoch).total_seconds()) <= SAME_EPOCH_S:
+        message = f"elements for {name} ({norad_id}) are unchanged: epoch {epoch}, as cached"
+        return UpdateResult(norad_id, UpdateStatus.RECENT, message, cached)
+    fmt = "json" if body.decode("utf-8-sig").lstrip()[:1] in ("[", "{") else "tle"
+    try:
+        path = cache.store(norad_id, body, fmt)
+    except CacheError as exc:
+        unstored = _failed(cache, norad_id, succeeded, now, f"the elements could not be stored: {exc}")
+        return replace(unstored, status=UpdateStatus.CACHE_UNUSABLE)
+    message = f"updated {name} ({norad_id}): epoch {epoch}"
+    return UpdateResult(norad_id, UpdateStatus.UPDATED, message, replace(newest, source=f"cache ({path})"))
+
+
+def _too_soon(cache: ElementCache, norad_id: int, record: FetchRecord, now: float) -> UpdateResult | None:
+    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None."""
     last_success, what = record.last_success, "fetched"
     if last_success is None:
         # The history is lost or damaged: the element file's time still proves a fetch.
@@ -120,48 +160,7 @@ def _update_locked(
                 f"fetching elements for {norad_id} failed at {_when(record.last_attempt)} "
                 f"({record.last_error}); not asking again before {_when(record.last_attempt + wait)}",
             )
-    cached = _believable(cache, norad_id, now)
-    try:
-        body = fetch(gp_url(base_url, norad_id), timeout_s=timeout_s)
-        if body.strip() == b"No GP data found":
-            raise NetworkError(f"the server has no elements for {norad_id} (No GP data found)")
-        found = _answer_elements(body, norad_id)
-        newest = max(found, key=lambda e: e.epoch)
-        _check_epoch(newest, cached, now)
-    except (NetworkError, ElementsError) as exc:
-        return _failed(cache, norad_id, record, now, str(exc))
-    name = safe_text(newest.name, 80)
-    succeeded = record.with_success(now)
-    if cached and abs((newest.epoch - cached.epoch).total_seconds()) <= SAME_EPOCH_S:
-        try:
-            cache.save_record(norad_id, succeeded, now)
-        except CacheError as exc:
-            return _unrecorded(norad_id, exc)
-        return UpdateResult(
-            norad_id,
-            UpdateStatus.RECENT,
-            f"elements for {name} ({norad_id}) are unchanged: epoch {newest.epoch:%Y-%m-%d %H:%M:%S} "
-            "UTC, as cached",
-            cached,
-        )
-    # The success is recorded first: if the elements then cannot be stored, the server
-    # is still not asked again within 2 hours.
-    try:
-        cache.save_record(norad_id, succeeded, now)
-    except CacheError as exc:
-        return _unrecorded(norad_id, exc)
-    fmt = "json" if body.decode("utf-8-sig").lstrip()[:1] in ("[", "{") else "tle"
-    try:
-        path = cache.store(norad_id, body, fmt)
-    except CacheError as exc:
-        unstored = _failed(cache, norad_id, succeeded, now, f"the elements could not be stored: {exc}")
-        return replace(unstored, status=UpdateStatus.CACHE_UNUSABLE)
-    return UpdateResult(
-        norad_id,
-        UpdateStatus.UPDATED,
-        f"updated {name} ({norad_id}): epoch {newest.epoch:%Y-%m-%d %H:%M:%S} UTC",
-        replace(newest, source=f"cache ({path})"),
-    )
+    return None
 
 
 def _failed(cache: ElementCache, norad_id: int, record: FetchRecord, now: float, reason: str) -> UpdateResult:
@@ -173,15 +172,6 @@ def _failed(cache: ElementCache, norad_id: int, record: FetchRecord, now: float,
     except CacheError as exc:
         message += f" (and the failure could not be recorded: {exc})"
     return UpdateResult(norad_id, UpdateStatus.FAILED, message)
-
-
-def _unrecorded(norad_id: int, exc: CacheError) -> UpdateResult:
-    return UpdateResult(
-        norad_id,
-        UpdateStatus.CACHE_UNUSABLE,
-        f"could not update elements for {norad_id}: the answer came but could not be recorded "
-        f"({exc}); the cache is unchanged",
-    )
 
 
 def _believable(cache: ElementCache, norad_id: int, now: float) -> Elements | None:
