@@ -38,6 +38,11 @@ class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
 
 
+class CacheError(IsspassError):
+    """The element cache cannot be used: its directory cannot be created or written, or a file
+    in it (the lock, the fetch history) is not what it must be."""
+
+
 class IsspassWarning(UserWarning):
     """Base class of the warnings isspass gives (the command line prints them on stderr)."""
 

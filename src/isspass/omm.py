@@ -127,9 +127,9 @@ def _elements_from_omm(record: Any, index: int, source: str) -> Elements:
     except (ValueError, KeyError, OverflowError) as exc:
         raise ElementsError(f"{where}: SGP4 cannot read these elements ({_shown(str(exc))})") from None
     check_satrec(satrec, where)
-    name = record.get("OBJECT_NAME") or f"NORAD {int(norad)}"
+    name = _omm_text(record, "OBJECT_NAME", "", where).strip() or f"NORAD {int(norad)}"
     return Elements(
-        name=str(name).strip(),
+        name=name,
         norad_id=int(norad),
         epoch=satrec_epoch(satrec),
         mean_motion=values["MEAN_MOTION"],
