@@ -197,7 +197,10 @@ HOSTILE_ANSWERS = {
     # Values of the wrong type are refused by the parser itself:
     "mean-motion-true": (omm(MEAN_MOTION=True), "MEAN_MOTION True is not a number"),
     "object-name-object": (omm(OBJECT_NAME={"a": 1}), "OBJECT_NAME {'a': 1} is not a short line of text"),
-    "object-name-escape": (omm(OBJECT_NAME="ISS\x1b]0;pwned\x07"), r"OBJECT_NAME 'ISS\x1b]0;pwned\x07' is not a short"),
+    "object-name-escape": (
+        omm(OBJECT_NAME="ISS\x1b]0;pwned\x07"),
+        r"OBJECT_NAME 'ISS\x1b]0;pwned\x07' is not a short",
+    ),
     # What was refused already, and must stay refused and recorded:
     "mean-motion-1e400": (_omm_text('"MEAN_MOTION": 15.49258637', '"MEAN_MOTION": 1e400'), "not finite"),
     "mean-motion-nan": (_omm_text('"MEAN_MOTION": 15.49258637', '"MEAN_MOTION": NaN'), "not finite"),
