@@ -11,7 +11,7 @@ every refinement is one vectorised batch over all of a chunk's passes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -22,109 +22,18 @@ from ..brightness import apparent_magnitude
 from ..elements import Satellite, load_satellite
 from ..freshness import timing_uncertainty_s
 from ..model import Observer, Pass, PassPoint, PassType
-from ..sky import (
-    Array,
-    Orbit,
-    Sites,
-    SunTrack,
-    look,
-    shadow_depth,
-    sin_altitude,
-    sin_altitude_grid,
-    sun_altitude_deg,
-)
-from .roots import (
-    Brackets,
-    Evaluate,
-    Index,
-    Intervals,
-    crossing_brackets,
-    find_peaks,
-    intervals_above,
-    merge_peaks,
-    solve_crossings,
-)
+from ..sky import Array, Sites, SunTrack, look, sin_altitude_grid, sun_altitude_deg
+from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from .track import Track
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
 DEFAULT_TWILIGHT_DEG = -6.0
 DEFAULT_DAYS = 10.0
-#: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
-_SAMPLES_PER_ORBIT = 32
 #: Samples per lit segment for the brightest magnitude (the curve is smooth and gentle).
 _BRIGHTNESS_SAMPLES = 24
 _MAX_DAYS = 366.0
 DEFAULT_CHUNK = 256
-
-
-# --------------------------------------------------------------------------- the window
-
-
-@dataclass(frozen=True)
-class Track:
-    """One satellite over one window: everything that does not depend on the observer."""
-
-    satellite: Satellite
-    orbit: Orbit
-    grid: Array  # seconds from t0
-    r_itrs: Array
-    v_itrs: Array
-    shadow: Intervals  # the satellite's eclipses
-    duration_s: float
-    step_s: float
-
-    @property
-    def t0(self) -> datetime:
-        return datetime.fromtimestamp(self.orbit.sun.t0_unix, tz=timezone.utc)
-
-    @classmethod
-    def build(cls, satellite: Satellite, start: datetime, duration_s: float) -> Track:
-        period = satellite.elements.period_s
-        step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
-        pad = max(period, 1800.0)
-        count = math.ceil((duration_s + 2 * pad) / step) + 1
-        grid = -pad + step * np.arange(count)
-        t0 = start.timestamp()
-        orbit = Orbit(satellite.elements.satrec, SunTrack.build(t0, grid[0], grid[-1]))
-        r_teme, v_teme = orbit.teme(grid)
-        r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
-
-        def shadow(s: Array, _: Index) -> tuple[Array, Array]:
-            r, v = orbit.teme(s)
-            return shadow_depth(r, v, orbit.sun.geometric_teme_km(s))
-
-        depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
-        shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
-        return cls(satellite, orbit, grid, r_itrs, v_itrs, shade, duration_s, step)
-
-    def altitude_evaluator(self, sites: Sites) -> Evaluate:
-        def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
-            r, v = self.orbit.itrs(s)
-            return sin_altitude(sites.take(owner), r, v)
-
-        return evaluate
-
-    def peak_candidates(
-        self, sites: Sites, min_elevation_deg: float
-    ) -> Callable[[Index, Index], NDArray[np.bool_]]:
-        """Rule out sampled peaks too far away to reach the minimum elevation.
-
-        The true peak lies within one step of the sample, and in a step the satellite moves
-        at most ``v_max · step``; so if the sampled range exceeds the slant range at the
-        minimum elevation by more than that, the pass cannot reach it. Generous margins:
-        half a degree of elevation (geodetic vs geocentric horizon) and 20 % of the motion.
-        """
-        r_max = float(np.max(np.sqrt(np.sum(self.r_itrs**2, axis=0)))) * 1.001
-        reach = 1.2 * float(np.max(np.sqrt(np.sum(self.v_itrs**2, axis=0)))) * self.step_s
-        radius = np.sqrt(np.sum(sites.position_km**2, axis=0))
-        e = math.radians(min_elevation_deg - 0.5)
-        slant = np.sqrt(np.maximum(r_max**2 - (radius * math.cos(e)) ** 2, 0.0)) - radius * math.sin(e)
-
-        def candidate(owner: Index, index: Index) -> NDArray[np.bool_]:
-            rho = self.r_itrs[:, index] - sites.position_km[:, owner]
-            return np.sqrt(np.sum(rho**2, axis=0)) - reach <= slant[owner]
-
-        return candidate
 
 
 # --------------------------------------------------------------------------- passes

@@ -1,18 +1,6 @@
 """Vectorised roots, peaks and level intervals of sampled smooth functions.
 
-Generic numpy: nothing here knows about satellites, observers or the Sun.
-
-Every function works on whole arrays at once: many brackets are refined together, and a
-sampled function may have many rows (``owner`` says which row a peak or bracket belongs
-to). Times are whatever unit the caller's ``x`` is in (seconds in isspass); the default
-tolerances below are in that unit. A function to refine is given as ``evaluate(x, owner)``
-returning its value and its derivative at ``x`` for the rows ``owner``.
-
->>> grid = np.linspace(0.0, 10.0, 11)
->>> y, rate = np.sin(grid)[None, :], np.cos(grid)[None, :]
->>> owner, peak, value = find_peaks(grid, y, rate, lambda x, _: (np.sin(x), np.cos(x)))
->>> [round(float(p), 4) for p in peak]
-[1.5708, 7.854]
+Generic numpy, many rows at once: nothing here knows about satellites, observers or the Sun.
 """
 
 from __future__ import annotations
@@ -26,10 +14,12 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 Index = NDArray[np.intp]
-#: ``evaluate(x, owner) -> (value, derivative)``: a function of many rows, at points ``x``.
+#: ``evaluate(x, owner) -> (value, derivative)``: a function of many rows (``owner`` says
+#: which row each point belongs to), with its derivative, at points ``x``.
 Evaluate = Callable[[Array, Index], tuple[Array, Array]]
 
-#: Bisection stops at this bracket width (s); a final secant step then lands within ms.
+#: Bisection stops at this bracket width (s, the unit of the search's x); a final secant
+#: step then lands within ms.
 BISECT_WIDTH = 0.25
 #: Newton steps stop once they move a crossing by less than this (s).
 NEWTON_TOLERANCE = 1e-4
@@ -151,8 +141,15 @@ def find_peaks(
 ) -> tuple[Index, Array, Array]:
     """Local maxima of each row of ``y`` (k, n), refined on the derivative ``rate``.
 
-    ``candidate(owner, index)`` may rule out samples whose peak cannot matter. Returns
-    the owner row, the time and the value of every peak.
+    ``evaluate(x, owner)`` gives the function and its derivative at ``x`` for rows
+    ``owner``; ``candidate(owner, index)`` may rule out samples whose peak cannot matter.
+    Returns the owner row, the time and the value of every peak.
+
+    >>> grid = np.linspace(0.0, 10.0, 11)
+    >>> y, rate = np.sin(grid)[None, :], np.cos(grid)[None, :]
+    >>> owner, peak, value = find_peaks(grid, y, rate, lambda x, _: (np.sin(x), np.cos(x)))
+    >>> [round(float(p), 4) for p in peak]
+    [1.5708, 7.854]
     """
     owner, inner = np.nonzero((y[:, 1:-1] > y[:, :-2]) & (y[:, 1:-1] >= y[:, 2:]))
     inner = inner + 1
