@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
 from ..elements import Satellite, load_satellite
 from ..freshness import timing_uncertainty_s
 from ..model import Observer, Pass, PassPoint, PassType
-from ..sky import Array, Sites, SunTrack, look, sin_altitude_grid, sun_altitude_deg
+from ..sky import Array, Sites, look, sin_altitude_grid
 from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
 from .track import Track
+from .visibility import PassTypes, Segments, classify_passes, first_between, per_owner
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -37,78 +36,6 @@ DEFAULT_CHUNK = 256
 
 
 # --------------------------------------------------------------------------- passes
-
-
-@dataclass(frozen=True)
-class _Segments:
-    """Pieces of per-pass intervals: which pass, and [start, end] in seconds."""
-
-    owner: Index
-    start: Array
-    end: Array
-
-
-def lit_segments(a: Array, b: Array, shadow_start: Array, shadow_end: Array) -> _Segments:
-    """The parts of each [a, b] outside the (sorted, disjoint) shadow intervals."""
-    first = np.searchsorted(shadow_end, a, side="right")
-    last = np.searchsorted(shadow_start, b, side="left")
-    overlaps = np.maximum(last - first, 0)
-    owners, starts, ends = [], [], []
-    cursor = a.copy()
-    m = shadow_start.size
-    for k in range(int(overlaps.max()) if overlaps.size else 0):
-        active = k < overlaps
-        j = np.minimum(first + k, m - 1)
-        begin = shadow_start[j]
-        piece = active & (begin > cursor)
-        owners.append(np.flatnonzero(piece))
-        starts.append(cursor[piece])
-        ends.append(begin[piece])
-        cursor = np.where(active, np.maximum(cursor, shadow_end[j]), cursor)
-    tail = cursor < b
-    owners.append(np.flatnonzero(tail))
-    starts.append(cursor[tail])
-    ends.append(b[tail])
-    return _Segments(np.concatenate(owners), np.concatenate(starts), np.concatenate(ends))
-
-
-def _first_between(sorted_times: Array, a: Array, b: Array) -> Array:
-    """For each [a, b], the first of ``sorted_times`` strictly inside it, else NaN."""
-    if sorted_times.size == 0:
-        return np.full(a.shape, np.nan)
-    j = np.searchsorted(sorted_times, a, side="right")
-    found = sorted_times[np.minimum(j, sorted_times.size - 1)]
-    return np.where((j < sorted_times.size) & (found < b), found, np.nan)
-
-
-def _per_owner(count: int, owner: Index, values: Array, ufunc: np.ufunc, initial: float) -> Array:
-    out = np.full(count, initial)
-    ufunc.at(out, owner, values)
-    return out
-
-
-def _min_sun_altitude(
-    sites: Sites, sun: SunTrack, pass_owner: Index, segments: _Segments, count: int
-) -> Array:
-    """The lowest apparent Sun altitude over each pass's segments (degrees; +inf if none).
-
-    Over minutes the Sun's altitude is a smooth, nearly quadratic curve; evaluating the
-    ends, the middle and the vertex of the parabola through them finds its minimum.
-    """
-    a, b = segments.start, segments.end
-    m = 0.5 * (a + b)
-    who = sites.take(np.tile(pass_owner[segments.owner], 3))
-    alt = sun_altitude_deg(who, sun, np.concatenate([a, m, b])).reshape(3, -1)
-    f_a, f_m, f_b = alt
-    curvature = f_a - 2 * f_m + f_b
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vertex = m + 0.5 * (b - a) * (f_a - f_b) / (2 * curvature)
-    inside = (curvature > 0) & (vertex > a) & (vertex < b)
-    lows = alt.min(axis=0)
-    if np.any(inside):
-        at_vertex = sun_altitude_deg(sites.take(pass_owner[segments.owner[inside]]), sun, vertex[inside])
-        lows[inside] = np.minimum(lows[inside], at_vertex)
-    return _per_owner(count, segments.owner, lows, np.minimum, np.inf)
 
 
 def _observer_passes(
@@ -139,28 +66,18 @@ def _observer_passes(
     horizon_start, horizon_end = horizon_start[overlap], horizon_end[overlap]
     count = passes.peak.size
 
-    shade = track.shadow
-    lit = lit_segments(passes.start, passes.end, shade.start, shade.end)
-    has_lit = np.bincount(lit.owner, minlength=count) > 0
-    dark = np.zeros(count, dtype=bool)
-    if np.any(has_lit):
-        candidates = np.flatnonzero(has_lit)
-        sky = lit_segments(horizon_start[candidates], horizon_end[candidates], shade.start, shade.end)
-        low = _min_sun_altitude(sites, track.orbit.sun, passes.owner[candidates], sky, candidates.size)
-        dark[candidates] = low < twilight_deg
-    kind = np.where(has_lit, np.where(dark, 1, 2), 3)  # 1 visible, 2 daylight, 3 unlit
-    wanted = np.flatnonzero(kind == 1) if visible_only else np.arange(count)
+    lit, types = classify_passes(
+        passes, horizon_start, horizon_end, track.shadow, sites, track.orbit.sun, twilight_deg
+    )
+    wanted = np.flatnonzero(types == PassType.VISIBLE) if visible_only else np.arange(count)
 
     result: list[list[Pass]] = [[] for _ in range(len(sites))]
     if wanted.size == 0:
         return result
-    built = _assemble(track, sites, passes, horizon_start, horizon_end, lit, kind, wanted, min_elevation_deg)
+    built = _assemble(track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg)
     for index, item in zip(wanted.tolist(), built, strict=True):
         result[int(passes.owner[index])].append(item)
     return result
-
-
-_KINDS = {1: PassType.VISIBLE, 2: PassType.DAYLIGHT, 3: PassType.UNLIT}
 
 
 def _assemble(
@@ -169,17 +86,17 @@ def _assemble(
     passes: Intervals,
     horizon_start: Array,
     horizon_end: Array,
-    lit: _Segments,
-    kind: NDArray[np.int_],
+    lit: Segments,
+    types: PassTypes,
     wanted: Index,
     min_elevation_deg: float,
 ) -> list[Pass]:
     """Evaluate every event of the wanted passes in one batch and build the :class:`Pass` objects."""
     count = passes.peak.size
     nan = np.full(count, np.nan)
-    appears = _per_owner(count, lit.owner, lit.start, np.minimum, np.inf)
-    disappears = _per_owner(count, lit.owner, lit.end, np.maximum, -np.inf)
-    lit_time = _per_owner(count, lit.owner, lit.end - lit.start, np.add, 0.0)
+    appears = per_owner(count, lit.owner, lit.start, np.minimum, np.inf)
+    disappears = per_owner(count, lit.owner, lit.end, np.maximum, -np.inf)
+    lit_time = per_owner(count, lit.owner, lit.end - lit.start, np.add, 0.0)
     # The highest lit point: the peak clamped into the lit segment nearest to it.
     clamped = np.clip(passes.peak[lit.owner], lit.start, lit.end)
     order = np.lexsort((np.abs(clamped - passes.peak[lit.owner]), lit.owner))
@@ -191,8 +108,8 @@ def _assemble(
     appears[~has_lit] = np.nan
     disappears[~has_lit] = np.nan
 
-    entry = _first_between(track.shadow.start, horizon_start, horizon_end)
-    exit_ = _first_between(track.shadow.end, horizon_start, horizon_end)
+    entry = first_between(track.shadow.start, horizon_start, horizon_end)
+    exit_ = first_between(track.shadow.end, horizon_start, horizon_end)
 
     columns = [passes.start, passes.peak, passes.end, horizon_start, horizon_end,
                appears, highest, disappears, entry, exit_]  # fmt: skip
@@ -235,7 +152,7 @@ def _assemble(
             sample_owner = np.repeat(lit.owner[mine], _BRIGHTNESS_SAMPLES)
             sampled = look(track.orbit, sites.take(passes.owner[sample_owner]), samples)
             mags = apparent_magnitude(std_mag, sampled.range_km, sampled.phase_angle_rad)
-            brightest = _per_owner(wanted.size, position[sample_owner], mags, np.minimum, np.inf)
+            brightest = per_owner(wanted.size, position[sample_owner], mags, np.minimum, np.inf)
             brightest = np.fmin(brightest, grids["magnitude"][6])
             brightest[~np.isfinite(brightest)] = np.nan  # unlit passes have none
 
@@ -260,13 +177,13 @@ def _assemble(
                 magnitude=None if np.isnan(mag) else float(mag),
             )
 
-        pass_kind = _KINDS[int(kind[index])]
+        pass_type = types[index]
         highest_point = point(6)
         culmination = point(1)
         assert culmination is not None
         result.append(
             Pass(
-                type=pass_kind,
+                type=pass_type,
                 rise=point(0),  # type: ignore[arg-type]
                 culmination=culmination,
                 set=point(2),  # type: ignore[arg-type]
@@ -279,7 +196,7 @@ def _assemble(
                 shadow_exit=point(9),
                 magnitude=None if highest_point is None else highest_point.magnitude,
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
-                visible_duration_s=float(lit_time[index]) if pass_kind is PassType.VISIBLE else 0.0,
+                visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
                 timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
             )
