@@ -12,25 +12,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import numpy as np
 
-from ..brightness import apparent_magnitude
 from ..elements import Satellite, load_satellite
-from ..freshness import timing_uncertainty_s
-from ..model import Observer, Pass, PassPoint, PassType
-from ..sky import Array, Sites, look, sin_altitude_grid
-from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from ..model import Observer, Pass, PassType
+from ..sky import Sites, sin_altitude_grid
+from .assemble import assemble_passes
+from .roots import Brackets, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
 from .track import Track
-from .visibility import PassTypes, Segments, classify_passes, first_between, per_owner
+from .visibility import classify_passes
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
 DEFAULT_TWILIGHT_DEG = -6.0
 DEFAULT_DAYS = 10.0
-#: Samples per lit segment for the brightest magnitude (the curve is smooth and gentle).
-_BRIGHTNESS_SAMPLES = 24
 _MAX_DAYS = 366.0
 DEFAULT_CHUNK = 256
 
@@ -74,133 +71,11 @@ def _observer_passes(
     result: list[list[Pass]] = [[] for _ in range(len(sites))]
     if wanted.size == 0:
         return result
-    built = _assemble(track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg)
+    built = assemble_passes(
+        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg
+    )
     for index, item in zip(wanted.tolist(), built, strict=True):
         result[int(passes.owner[index])].append(item)
-    return result
-
-
-def _assemble(
-    track: Track,
-    sites: Sites,
-    passes: Intervals,
-    horizon_start: Array,
-    horizon_end: Array,
-    lit: Segments,
-    types: PassTypes,
-    wanted: Index,
-    min_elevation_deg: float,
-) -> list[Pass]:
-    """Evaluate every event of the wanted passes in one batch and build the :class:`Pass` objects."""
-    count = passes.peak.size
-    nan = np.full(count, np.nan)
-    appears = per_owner(count, lit.owner, lit.start, np.minimum, np.inf)
-    disappears = per_owner(count, lit.owner, lit.end, np.maximum, -np.inf)
-    lit_time = per_owner(count, lit.owner, lit.end - lit.start, np.add, 0.0)
-    # The highest lit point: the peak clamped into the lit segment nearest to it.
-    clamped = np.clip(passes.peak[lit.owner], lit.start, lit.end)
-    order = np.lexsort((np.abs(clamped - passes.peak[lit.owner]), lit.owner))
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = lit.owner[order][1:] != lit.owner[order][:-1]
-    highest = nan.copy()
-    highest[lit.owner[order][first]] = clamped[order][first]
-    has_lit = np.isfinite(appears)
-    appears[~has_lit] = np.nan
-    disappears[~has_lit] = np.nan
-
-    entry = first_between(track.shadow.start, horizon_start, horizon_end)
-    exit_ = first_between(track.shadow.end, horizon_start, horizon_end)
-
-    columns = [passes.start, passes.peak, passes.end, horizon_start, horizon_end,
-               appears, highest, disappears, entry, exit_]  # fmt: skip
-    on_edge = [False, False, False, False, False, True, True, True, True, True]
-    table = np.stack([c[wanted] for c in columns])  # (10, w)
-    present = np.isfinite(table)
-    owners = np.broadcast_to(passes.owner[wanted], table.shape)
-    view = look(track.orbit, sites.take(owners[present]), table[present])
-    sunlit = view.sunlit | np.broadcast_to(np.array(on_edge)[:, None], table.shape)[present]
-    std_mag = track.satellite.standard_magnitude
-    if std_mag is None:
-        magnitudes = np.full(view.range_km.shape, np.nan)
-    else:
-        magnitudes = np.where(
-            sunlit, apparent_magnitude(std_mag, view.range_km, view.phase_angle_rad), np.nan
-        )
-    fields = {
-        "altitude": view.altitude_deg,
-        "azimuth": view.azimuth_deg,
-        "range": view.range_km,
-        "sun": view.sun_altitude_deg,
-        "sunlit": sunlit,
-        "magnitude": magnitudes,
-    }
-    grids = {}
-    for name, values in fields.items():
-        full = np.full(table.shape, np.nan if name != "sunlit" else False, dtype=values.dtype)
-        full[present] = values
-        grids[name] = full
-
-    brightest = np.full(wanted.size, np.nan)
-    if std_mag is not None:
-        position = np.full(count, -1)
-        position[wanted] = np.arange(wanted.size)
-        mine = position[lit.owner] >= 0
-        if np.any(mine):
-            fractions = np.linspace(0.0, 1.0, _BRIGHTNESS_SAMPLES)
-            seg_start, seg_end = lit.start[mine], lit.end[mine]
-            samples = (seg_start[:, None] + fractions[None, :] * (seg_end - seg_start)[:, None]).ravel()
-            sample_owner = np.repeat(lit.owner[mine], _BRIGHTNESS_SAMPLES)
-            sampled = look(track.orbit, sites.take(passes.owner[sample_owner]), samples)
-            mags = apparent_magnitude(std_mag, sampled.range_km, sampled.phase_angle_rad)
-            brightest = per_owner(wanted.size, position[sample_owner], mags, np.minimum, np.inf)
-            brightest = np.fmin(brightest, grids["magnitude"][6])
-            brightest[~np.isfinite(brightest)] = np.nan  # unlit passes have none
-
-    t0 = track.t0
-    elements = track.satellite.elements
-    result = []
-    for col in range(wanted.size):
-        index = int(wanted[col])
-
-        def point(row: int, col: int = col) -> PassPoint | None:
-            when = table[row, col]
-            if not np.isfinite(when):
-                return None
-            mag = grids["magnitude"][row, col]
-            return PassPoint(
-                time=t0 + timedelta(seconds=float(when)),
-                altitude_deg=float(grids["altitude"][row, col]),
-                azimuth_deg=float(grids["azimuth"][row, col]),
-                range_km=float(grids["range"][row, col]),
-                sun_altitude_deg=float(grids["sun"][row, col]),
-                sunlit=bool(grids["sunlit"][row, col]),
-                magnitude=None if np.isnan(mag) else float(mag),
-            )
-
-        pass_type = types[index]
-        highest_point = point(6)
-        culmination = point(1)
-        assert culmination is not None
-        result.append(
-            Pass(
-                type=pass_type,
-                rise=point(0),  # type: ignore[arg-type]
-                culmination=culmination,
-                set=point(2),  # type: ignore[arg-type]
-                appears=point(5),
-                highest=highest_point,
-                disappears=point(7),
-                horizon_rise=point(3),  # type: ignore[arg-type]
-                horizon_set=point(4),  # type: ignore[arg-type]
-                shadow_entry=point(8),
-                shadow_exit=point(9),
-                magnitude=None if highest_point is None else highest_point.magnitude,
-                brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
-                visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
-                min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
-            )
-        )
     return result
 
 
