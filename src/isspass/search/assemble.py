@@ -25,7 +25,7 @@ _BRIGHTNESS_SAMPLES = 24
 
 
 class Event(IntEnum):
-    """The rows of the event table: the moments of a pass that become :class:`PassPoint` s."""
+    """The rows of the event table: the moments of a pass that become its PassPoints."""
 
     RISE = 0
     CULMINATION = 1
