@@ -1,0 +1,220 @@
+"""Pass search: every pass over one or many observers, its lit arc, and whether a person can see it.
+
+The public entry points and their argument checks; each stage of the search has a module of its own.
+
+Sample coarsely, find the peaks of smooth functions (the sine of the altitude, the depth
+in the Earth's shadow), refine each peak on its analytic derivative, then refine the
+threshold crossings on either side. Peaks are found even when no sample lies above the
+threshold, so a pass that crests it by a hair is never lost. Everything observer-free
+(propagation, the Sun, the shadow) is done once; observers are processed in chunks, and
+every refinement is one vectorised batch over all of a chunk's passes.
+
+``roots``: generic vectorised roots, peaks and level intervals (numpy only).
+``track``: the satellite over the window, observer-free, with its eclipses.
+``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
+via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+
+from ..model import Observer, Pass, Satellite
+from ..sky import Sites
+from ..sources import load_satellite
+from .passes import observer_passes
+from .track import Track
+
+#: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
+DEFAULT_MIN_ELEVATION_DEG = 10.0
+DEFAULT_TWILIGHT_DEG = -6.0
+DEFAULT_DAYS = 10.0
+DEFAULT_CHUNK = 256
+_MAX_DAYS = 366.0
+
+
+def find_passes(
+    observer: Observer,
+    start: datetime | None = None,
+    days: float = DEFAULT_DAYS,
+    *,
+    satellite: Satellite | int | str | None = None,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
+    twilight_deg: float = DEFAULT_TWILIGHT_DEG,
+    visible_only: bool = True,
+    offline: bool = False,
+    allow_stale: bool = False,
+) -> list[Pass]:
+    """Passes of a satellite over an observer, in time order.
+
+    ``start`` is a timezone-aware datetime (default: now); the window lasts ``days``
+    (fractions allowed, at most 366). Every pass overlapping the window is returned with
+    its true rise and set, even when it began before ``start`` or ends after the window.
+    ``min_elevation_deg`` (0…90, default 10) is the altitude a pass must reach;
+    ``twilight_deg`` (−90…0, default −6) is how low the Sun must be for the sky to be dark.
+    With ``visible_only`` (default) only visible passes are returned; otherwise every pass,
+    each with its :class:`~isspass.PassType`.
+
+    ``satellite`` is a :class:`~isspass.Satellite` (used as given), or a NORAD number or a
+    name, or None for the ISS: the elements are then chosen exactly as the command line
+    chooses them (:func:`isspass.choose_satellite`): the cached or bundled set nearest the
+    window, refreshed over the network first when due unless ``offline``; a
+    :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
+    :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
+
+    >>> from datetime import datetime, timezone
+    >>> zurich = Observer(47.3744, 8.5410)
+    >>> passes = find_passes(zurich, datetime(2026, 9, 24, tzinfo=timezone.utc), days=3)
+    """
+    if not isinstance(observer, Observer):
+        raise TypeError("observer must be an isspass.Observer")
+    return find_passes_many(
+        [observer],
+        start,
+        days,
+        satellite=satellite,
+        min_elevation_deg=min_elevation_deg,
+        twilight_deg=twilight_deg,
+        visible_only=visible_only,
+        offline=offline,
+        allow_stale=allow_stale,
+    )[0]
+
+
+def find_passes_many(
+    observers: Sequence[Observer],
+    start: datetime | None = None,
+    days: float = DEFAULT_DAYS,
+    *,
+    satellite: Satellite | int | str | None = None,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
+    twilight_deg: float = DEFAULT_TWILIGHT_DEG,
+    visible_only: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    offline: bool = False,
+    allow_stale: bool = False,
+) -> list[list[Pass]]:
+    """:func:`find_passes` for many observers at once: one list of passes per observer.
+
+    The same results as calling :func:`find_passes` for each observer, but the satellite
+    and the Sun are propagated, and the Earth's shadow searched, once for all of them;
+    observers are then processed ``chunk_size`` at a time in vectorised batches, which
+    bounds the memory used (some tens of MB per 256 observers for a 10-day window).
+    """
+    return list(
+        iter_passes_many(
+            observers,
+            start,
+            days,
+            satellite=satellite,
+            min_elevation_deg=min_elevation_deg,
+            twilight_deg=twilight_deg,
+            visible_only=visible_only,
+            chunk_size=chunk_size,
+            offline=offline,
+            allow_stale=allow_stale,
+        )
+    )
+
+
+def iter_passes_many(
+    observers: Sequence[Observer],
+    start: datetime | None = None,
+    days: float = DEFAULT_DAYS,
+    *,
+    satellite: Satellite | int | str | None = None,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
+    twilight_deg: float = DEFAULT_TWILIGHT_DEG,
+    visible_only: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    offline: bool = False,
+    allow_stale: bool = False,
+) -> Iterator[list[Pass]]:
+    """Like :func:`find_passes_many`, but yields each observer's passes as soon as its chunk is done.
+
+    Arguments are checked before the first item is produced; memory stays bounded by one
+    chunk whatever the number of observers.
+    """
+    track = _prepare_many(
+        observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
+    )
+    return _iter_chunks(track, observers, min_elevation_deg, twilight_deg, visible_only, chunk_size)
+
+
+# --------------------------------------------------------------------------- argument checks and chunks
+
+
+def _prepare_many(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellite: Satellite | int | str | None,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+) -> Track | None:
+    for observer in observers:
+        if not isinstance(observer, Observer):
+            raise TypeError("observers must be isspass.Observer objects")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError("chunk_size must be a positive integer")
+    start, duration_s = _window(start, days)
+    _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
+    _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
+    satellite = _resolve_satellite(satellite, start, offline, allow_stale)
+    if not observers:
+        return None
+    return Track.build(satellite, start, duration_s)
+
+
+def _resolve_satellite(
+    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool
+) -> Satellite:
+    """The satellite to search: the one given, else the element policy's choice for the window."""
+    if isinstance(satellite, Satellite):
+        return satellite
+    if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
+        kind = type(satellite).__name__
+        raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
+    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale)
+
+
+def _check_number(name: str, value: float, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value:g} is outside {low:g}..{high:g}")
+    return float(value)
+
+
+def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
+    if start is None:
+        start = datetime.now(timezone.utc)
+    if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
+    days = _check_number("days", days, 0.0, _MAX_DAYS)
+    if days <= 0:
+        raise ValueError("days must be greater than 0")
+    return start.astimezone(timezone.utc), days * 86400.0
+
+
+def _iter_chunks(
+    track: Track | None,
+    observers: Sequence[Observer],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+    chunk_size: int,
+) -> Iterator[list[Pass]]:
+    if track is None:
+        return
+    for first in range(0, len(observers), chunk_size):
+        chunk = observers[first : first + chunk_size]
+        sites = Sites.from_geodetic(
+            [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
+        )
+        yield from observer_passes(track, sites, float(min_elevation_deg), float(twilight_deg), visible_only)

@@ -1,0 +1,69 @@
+"""The passes of one track over one chunk of observers, from sampled altitudes to Pass objects.
+
+Altitude peaks, their crossings of the minimum elevation and of the horizon, the window, the types.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model import Pass, PassType
+from ..sky import Array, Sites, sin_altitude_grid
+from .assemble import assemble_passes
+from .roots import Brackets, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from .track import Track
+from .visibility import classify_passes
+
+
+def observer_passes(
+    track: Track,
+    sites: Sites,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+) -> list[list[Pass]]:
+    """All passes of the track over a chunk of sites: one list per site."""
+    passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg)
+    count = passes.peak.size
+
+    lit, types = classify_passes(
+        passes, horizon_start, horizon_end, track.shadow, sites, track.orbit.sun, twilight_deg
+    )
+    wanted = np.flatnonzero(types == PassType.VISIBLE) if visible_only else np.arange(count)
+
+    result: list[list[Pass]] = [[] for _ in range(len(sites))]
+    if wanted.size == 0:
+        return result
+    built = assemble_passes(
+        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg
+    )
+    for index, item in zip(wanted.tolist(), built, strict=True):
+        result[int(passes.owner[index])].append(item)
+    return result
+
+
+def _passes_above(track: Track, sites: Sites, min_elevation_deg: float) -> tuple[Intervals, Array, Array]:
+    """The passes above ``min_elevation_deg`` overlapping the window, and their horizon crossings (s).
+
+    Peaks of the sine of the altitude, refined; the crossings of the minimum elevation and
+    of the horizon on either side, all solved in one batch; peaks sharing a pass merged.
+    """
+    grid = track.grid
+    evaluate = track.altitude_evaluator(sites)
+    z, z_rate = sin_altitude_grid(sites, track.r_itrs, track.v_itrs)
+    level = math.sin(math.radians(min_elevation_deg))
+    owner, peak, value = find_peaks(
+        grid, z, z_rate, evaluate, track.peak_candidates(sites, min_elevation_deg)
+    )
+    keep = value >= level
+    owner, peak, value = owner[keep], peak[keep], value[keep]
+    rise, fall = crossing_brackets(grid, z, level, owner, peak, value)
+    h_rise, h_fall = crossing_brackets(grid, z, 0.0, owner, peak, value)
+    times = solve_crossings(Brackets.join([rise, fall, h_rise, h_fall]), evaluate).reshape(4, -1)
+    chosen = merge_peaks(owner, times[0], value)
+    passes = Intervals(owner[chosen], times[0][chosen], peak[chosen], times[1][chosen], value[chosen])
+    horizon_start, horizon_end = times[2][chosen], times[3][chosen]
+    overlap = (passes.end >= 0.0) & (passes.start <= track.duration_s)
+    return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]

@@ -1,0 +1,88 @@
+"""The observer-free part of a search: one satellite propagated over one window.
+
+The sampling grid, positions and eclipses, and the altitude evaluator and peak filter observers use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..model import Satellite
+from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
+from .roots import Evaluate, Index, Intervals, intervals_above
+
+#: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
+_SAMPLES_PER_ORBIT = 32
+
+
+@dataclass(frozen=True)
+class Track:
+    """One satellite over one window: everything that does not depend on the observer."""
+
+    satellite: Satellite
+    orbit: Orbit
+    grid: Array  # seconds from t0
+    r_itrs: Array
+    v_itrs: Array
+    shadow: Intervals  # the satellite's eclipses
+    duration_s: float
+    step_s: float
+
+    @property
+    def t0(self) -> datetime:
+        return datetime.fromtimestamp(self.orbit.sun.t0_unix, tz=timezone.utc)
+
+    @classmethod
+    def build(cls, satellite: Satellite, start: datetime, duration_s: float) -> Track:
+        period = satellite.elements.period_s
+        step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
+        pad = max(period, 1800.0)
+        count = math.ceil((duration_s + 2 * pad) / step) + 1
+        grid = -pad + step * np.arange(count)
+        t0 = start.timestamp()
+        orbit = Orbit(satellite.elements.satrec, SunTrack.build(t0, grid[0], grid[-1]))
+        r_teme, v_teme = orbit.teme(grid)
+        r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
+
+        def shadow(s: Array, _: Index) -> tuple[Array, Array]:
+            r, v = orbit.teme(s)
+            return shadow_depth(r, v, orbit.sun.geometric_teme_km(s))
+
+        depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
+        shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
+        return cls(satellite, orbit, grid, r_itrs, v_itrs, shade, duration_s, step)
+
+    def altitude_evaluator(self, sites: Sites) -> Evaluate:
+        def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
+            r, v = self.orbit.itrs(s)
+            return sin_altitude(sites.take(owner), r, v)
+
+        return evaluate
+
+    def peak_candidates(
+        self, sites: Sites, min_elevation_deg: float
+    ) -> Callable[[Index, Index], NDArray[np.bool_]]:
+        """Rule out sampled peaks too far away to reach the minimum elevation.
+
+        The true peak lies within one step of the sample, and in a step the satellite moves
+        at most ``v_max · step``; so if the sampled range exceeds the slant range at the
+        minimum elevation by more than that, the pass cannot reach it. Generous margins:
+        half a degree of elevation (geodetic vs geocentric horizon) and 20 % of the motion.
+        """
+        r_max = float(np.max(np.sqrt(np.sum(self.r_itrs**2, axis=0)))) * 1.001
+        reach = 1.2 * float(np.max(np.sqrt(np.sum(self.v_itrs**2, axis=0)))) * self.step_s
+        radius = np.sqrt(np.sum(sites.position_km**2, axis=0))
+        e = math.radians(min_elevation_deg - 0.5)
+        slant = np.sqrt(np.maximum(r_max**2 - (radius * math.cos(e)) ** 2, 0.0)) - radius * math.sin(e)
+
+        def candidate(owner: Index, index: Index) -> NDArray[np.bool_]:
+            rho = self.r_itrs[:, index] - sites.position_km[:, owner]
+            return np.sqrt(np.sum(rho**2, axis=0)) - reach <= slant[owner]
+
+        return candidate
