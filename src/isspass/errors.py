@@ -36,3 +36,7 @@ class ConfigError(IsspassError):
 
 class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
+
+
+class OutputError(IsspassError):
+    """An output file cannot be written: a missing directory, a read-only file, a full disk…"""
