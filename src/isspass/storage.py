@@ -9,7 +9,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -194,7 +193,7 @@ def _create_temp(
     """A new empty file beside the target, with the target's mode bits (and owner, if allowed)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC
     for _ in range(100):
-        temp = directory / f".{name[:200]}.{secrets.token_hex(4)}.tmp"
+        temp = directory / f".{name[:200]}.{os.urandom(4).hex()}.tmp"
         try:
             # 0o666 lets the kernel apply the umask (and any default ACL) as for any new file.
             fd = os.open(temp, flags, 0o666 if permissions is None else 0o600)
