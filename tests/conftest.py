@@ -23,14 +23,18 @@ HA_TLE = """\
 
 @pytest.fixture(autouse=True)
 def no_user_state_no_network(tmp_path_factory, monkeypatch):
-    """Every test: a private config and cache, and an elements URL that is a closed local port.
+    """Every test: a private (empty) config and cache, and an elements URL that is a closed local port.
 
-    No test may reach the internet or read the user's own settings.
+    No test may reach the internet (through a proxy either) or read the user's own settings.
     """
     for name in list(os.environ):
         if name.startswith("ISSPASS_"):
             monkeypatch.delenv(name)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
     home = tmp_path_factory.mktemp("isspass-home")
+    (home / "config.toml").write_bytes(b"")  # a file named by ISSPASS_CONFIG must exist
     monkeypatch.setenv("ISSPASS_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("ISSPASS_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("ISSPASS_ELEMENTS_URL", "http://127.0.0.1:9/gp.php")

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .inputs import CONFIG_LIMIT_BYTES, ErrorFactory, read_file_bounded
+from .text import inert
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,21 +37,34 @@ def config_path() -> Path:
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """Read the config file into a dict of settings (keys use underscores).
 
-    A missing file is an empty config; an unreadable or malformed one raises
-    :class:`ConfigError` naming the file.
+    Only the default location may be absent (an empty config): a file named by
+    ``$ISSPASS_CONFIG`` or by ``path`` must exist. A missing, unreadable, oversized
+    (over 1 MiB) or malformed file raises :class:`ConfigError` naming the file; a FIFO
+    with no writer is given up after a bounded wait (see :mod:`isspass.inputs`).
     """
-    path = config_path() if path is None else path
+    missing: ErrorFactory = ConfigError
+    if path is None:
+        missing = _named_by_env if os.environ.get(CONFIG_ENV) else _Absent
+        path = config_path()
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        data = read_file_bounded(
+            path, CONFIG_LIMIT_BYTES, "config file", error=ConfigError, missing_error=missing
+        )
+    except _Absent:
         return {}
-    except OSError as exc:
-        raise ConfigError(f"config file {path}: cannot read ({exc.strerror})") from None
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+        raise ConfigError(f"config file {inert(str(path))}: not valid TOML ({inert(str(exc))})") from None
     return _normalise(parsed)
+
+
+class _Absent(Exception):
+    """The config file at the default location does not exist: not an error."""
+
+
+def _named_by_env(message: str) -> ConfigError:
+    return ConfigError(f"{message} (named by {CONFIG_ENV})")
 
 
 def _normalise(table: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,10 @@ class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
 
 
+class OutputError(IsspassError):
+    """An output file cannot be written: a missing directory, a read-only file, a full disk…"""
+
+
 class CacheError(IsspassError):
     """The element cache cannot be used: its directory cannot be created or written, or a file
     in it (the lock, the fetch history) is not what it must be."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Observer
+from .text import inert
 
 REQUIRED = ("name", "lat", "lon")
 OPTIONAL = ("elevation_m",)
@@ -33,11 +36,16 @@ class RowError:
     message: str
 
 
-def read_locations(text: str) -> tuple[list[Location], list[RowError]]:
-    """Parse the CSV text; raises ValueError when the header itself is unusable."""
-    reader = csv.reader(io.StringIO(text))
+def read_locations(text: str | Iterable[str]) -> tuple[list[Location], list[RowError]]:
+    """Parse the CSV: its whole text, or its lines (e.g. from :func:`isspass.inputs.iter_lines_bounded`).
+
+    Raises ValueError when the header itself is unusable, or when the CSV cannot be read
+    past a line (an unterminated quote running into the csv module's field limit).
+    """
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
+    rows = _rows(reader)
     try:
-        header = [cell.strip().lower() for cell in next(reader)]
+        header = [cell.strip().lower() for cell in next(rows)]
     except StopIteration:
         raise ValueError("the file is empty: expected a header row name,lat,lon[,elevation_m]") from None
     missing = [column for column in REQUIRED if column not in header]
@@ -46,7 +54,7 @@ def read_locations(text: str) -> tuple[list[Location], list[RowError]]:
     index = {column: header.index(column) for column in (*REQUIRED, *OPTIONAL) if column in header}
     locations: list[Location] = []
     errors: list[RowError] = []
-    for row in reader:
+    for row in rows:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -61,7 +69,7 @@ def read_locations(text: str) -> tuple[list[Location], list[RowError]]:
                     try:
                         values[column] = float(cell) if cell else (0.0 if column == "elevation_m" else None)
                     except ValueError:
-                        raise ValueError(f"{column} {cell!r} is not a number") from None
+                        raise ValueError(f"{column} '{inert(cell, 40)}' is not a number") from None
                     if values[column] is None:
                         raise ValueError(f"{column} is empty")
             observer = Observer(values["lat"], values["lon"], values.get("elevation_m", 0.0))
@@ -70,3 +78,15 @@ def read_locations(text: str) -> tuple[list[Location], list[RowError]]:
             continue
         locations.append(Location(line, row[index["name"]].strip(), observer))
     return locations, errors
+
+
+def _rows(reader: Any) -> Iterator[list[str]]:
+    """The reader's rows; a CSV it cannot parse is a ValueError naming the line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValueError(f"line {reader.line_num}: {inert(str(exc))}") from None
+        yield row
