@@ -26,7 +26,7 @@ from test_search_reference import OBSERVERS  # noqa: E402
 
 
 def against_reference() -> None:
-    satellite = isspass.load_satellite()
+    satellite = isspass.load_satellite(elements=isspass.bundled_elements())
     reference = Reference(satellite.elements.satrec, REFERENCE_START, REFERENCE_DAYS)
     worst: dict[str, float] = {}
     count = same_type = 0

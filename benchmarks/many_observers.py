@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 import numpy as np
 import isspass
 n = int(sys.argv[1])
-satellite = isspass.load_satellite()
+satellite = isspass.load_satellite(elements=isspass.bundled_elements())
 rng = np.random.default_rng(2026)
 lat, lon = rng.uniform(-60, 60, n), rng.uniform(-180, 180, n)
 places = [isspass.Observer(float(a), float(b)) for a, b in zip(lat, lon)]

@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=10.0)
     parser.add_argument("--repeat", type=int, default=5, help="repeats of the 1-observer timing (best taken)")
     args = parser.parse_args()
-    satellite = isspass.load_satellite()
+    satellite = isspass.load_satellite(elements=isspass.bundled_elements())
     ts = skyfield_timescale()
     isspass.find_passes(isspass.Observer(0, 0), START, 0.1, satellite=satellite)  # warm caches
     zurich = (47.37, 8.54)
