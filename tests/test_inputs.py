@@ -330,7 +330,7 @@ def test_file_lines(tmp_path, fifo):
 def test_locations_from_streamed_lines():
     lines = iter_lines_bounded(io.BytesIO(b'name,lat,lon\nA,1,2\n"B\nC",3,4\nD,x\x1b[2J,5\n'), "locations")
     places, errors = read_locations(lines)
-    assert [(p.line, p.name) for p in places] == [(2, "A"), (4, "B\nC")]
+    assert [(p.line, p.name) for p in places] == [(2, "A"), (4, "B\\x0aC")]  # names are made inert
     assert [(e.line, e.message) for e in errors] == [(5, "lat 'x\\x1b[2J' is not a number")]
 
 

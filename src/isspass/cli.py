@@ -28,8 +28,10 @@ from .errors import (
     EXIT_OK,
     EXIT_USAGE,
     ConfigError,
+    ElementsError,
     ElementsMissingError,
     IsspassError,
+    OutputError,
     exit_code,
 )
 from .formats import (
@@ -40,6 +42,7 @@ from .formats import (
     batch_csv_row,
     batch_json_line,
 )
+from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
 from .model import Observer, Pass
 from .options import NETWORK_OPTIONS, NOT_CONFIGURABLE, PASS_OPTIONS, Settings, options, pass_settings
@@ -49,8 +52,9 @@ from .search import (
     iter_passes_many,
 )
 from .sources import ElementChoice, available_elements, choose_satellite
-from .storage import atomic_open, atomic_write
-from .update import update_elements
+from .storage import open_output, write_output
+from .text import inert
+from .update import UpdateStatus, update_elements
 
 
 class CliError(click.ClickException):
@@ -191,16 +195,18 @@ def _parse_start(text: str | None, zone: ZoneInfo) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=zone)
 
 
-def _read_stdin() -> bytes:
+def _stdin(what: str, error: type[Exception]) -> IO[bytes]:
+    """Standard input as bytes, or ``error`` when there is none to read (``<&-``)."""
     stream = sys.stdin
-    try:
-        if stream is None or stream.closed:
-            raise ValueError
-        buffer = getattr(stream, "buffer", None)
-        data = buffer.read() if buffer is not None else stream.read()
-    except (OSError, ValueError):
-        raise ElementsMissingError("stdin is closed: no elements to read") from None
-    return data.encode("utf-8") if isinstance(data, str) else data
+    if stream is None or stream.closed:
+        raise error(f"stdin is closed: no {what} to read")
+    return getattr(stream, "buffer", stream)
+
+
+def _read_stdin() -> bytes:
+    """Elements from standard input: bounded in size, and in time for a pipe that never ends."""
+    stream = _stdin("elements", ElementsMissingError)
+    return read_stream_bounded(stream, ELEMENTS_LIMIT_BYTES, "stdin", error=ElementsError)
 
 
 def _choose(s: Settings, start: datetime) -> ElementChoice:
@@ -265,13 +271,24 @@ def _select(passes: list[Pass], s: Settings) -> list[Pass]:
 
 
 def _emit(text: str, output: str | None) -> None:
+    """The report to stdout, or to ``--output`` by the output-file rules (storage.open_output)."""
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        with _stdout_errors():
+            click.echo(text, nl=False)
+            sys.stdout.flush()
         return
+    write_output(output, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """A full disk or a closed pipe behind stdout is one line, not a traceback."""
     try:
-        atomic_write(output, text.encode("utf-8"))
+        yield
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from None
+        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
 
 
 _SOURCES = {
@@ -333,6 +350,11 @@ def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, .
     s = given.given_in(ctx)
     if s.offline:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
+    with _library_errors():
+        _update(ctx, s, satellites)
+
+
+def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> None:
     cache = ElementCache()
     wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
     for position, norad_id in enumerate(wanted):
@@ -345,7 +367,7 @@ def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, .
             # A server that refused or failed is not asked again in the same run.
             rest = ", ".join(str(n) for n in wanted[position + 1 :])
             click.echo(f"isspass: not asking for {rest} after that", err=True)
-        ctx.exit(EXIT_NETWORK)
+        ctx.exit(EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK)
 
 
 @cli.command("batch")
@@ -369,23 +391,23 @@ def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str,
 
 
 def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
+    shown = inert(locations)
+
+    def refuse(message: str) -> click.BadParameter:
+        return click.BadParameter(message, param_hint="LOCATIONS")
+
+    if locations == "-":
+        lines = iter_lines_bounded(_stdin("locations", refuse), "stdin", error=refuse)
+    else:
+        lines = iter_file_lines_bounded(locations, "", error=refuse)
     try:
-        data = _read_stdin() if locations == "-" else open(locations, "rb").read()  # noqa: SIM115
-        text = data.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise click.BadParameter(f"{locations}: no such file", param_hint="LOCATIONS") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(
-            f"{locations}: cannot read it as text ({exc})", param_hint="LOCATIONS"
-        ) from None
-    try:
-        places, errors = read_locations(text)
+        places, errors = read_locations(lines)
     except ValueError as exc:
-        raise click.BadParameter(f"{locations}: {exc}", param_hint="LOCATIONS") from None
+        raise refuse(f"{shown}: {exc}") from None
     for error in errors:
-        click.echo(f"isspass: {locations}, line {error.line}: {error.message}; skipped", err=True)
+        click.echo(f"isspass: {shown}, line {error.line}: {error.message}; skipped", err=True)
     if not places:
-        raise click.BadParameter(f"{locations}: no valid locations", param_hint="LOCATIONS")
+        raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
     satellite = _choose(s, start).satellite
     results = iter_passes_many(
@@ -429,21 +451,20 @@ class _Null(io.StringIO):
 @contextlib.contextmanager
 def _destination(output: str | None) -> Iterator[IO[str]]:
     if output is None or output == "-":
-        yield sys.stdout
+        with _stdout_errors():
+            yield sys.stdout
+            sys.stdout.flush()
         return
-    try:
-        with atomic_open(output) as handle:
-            yield handle
-    except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from None
+    with open_output(output) as handle:
+        yield handle
 
 
 @cli.command("elements")
 def elements_command() -> None:
-    """List the element sets isspass knows: source, epoch and age, and the cache."""
+    """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
     cache = ElementCache()
     now = datetime.now(timezone.utc)
-    click.echo(f"cache: {cache.directory}")
+    click.echo(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in available_elements(cache):
         line = (
@@ -459,6 +480,8 @@ def elements_command() -> None:
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
             click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+    for problem in cache.problems():
+        click.echo(f"isspass: warning: {problem}", err=True)
 
 
 def main() -> None:

@@ -11,8 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import ElementsError, ElementsMissingError, SatelliteNotFoundError
+from .inputs import ELEMENTS_LIMIT_BYTES, read_file_bounded
 from .model import Elements, Satellite
 from .omm import parse_omm_json
+from .text import inert
 from .tle import parse_tle
 
 ISS_NORAD_ID = 25544
@@ -53,16 +55,10 @@ def decode_elements(data: bytes, source: str) -> list[Elements]:
 
 def read_elements(path: str | Path) -> list[Elements]:
     """Read and validate an element file (TLE, 3LE or OMM JSON)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ElementsMissingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ElementsError(f"{path}: is a directory, not an element file") from None
-    except OSError as exc:
-        raise ElementsError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_elements(data, str(path))
+    data = read_file_bounded(
+        path, ELEMENTS_LIMIT_BYTES, "", error=ElementsError, missing_error=ElementsMissingError
+    )
+    return decode_elements(data, inert(str(path)))
 
 
 def select_elements(
@@ -85,10 +81,11 @@ def select_elements(
         if not matches:
             matches = [e for e in candidates if e.name.casefold().startswith(wanted)]
         if len({e.norad_id for e in matches}) > 1:
-            names = ", ".join(sorted({e.name for e in matches}))
-            raise SatelliteNotFoundError(f"satellite {key!r} is ambiguous: {names}")
+            names = sorted({e.name for e in matches})
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            raise SatelliteNotFoundError(f"satellite '{inert(key, 80)}' is ambiguous: {shown}")
     if not matches:
-        raise SatelliteNotFoundError(f"satellite {key!r} is not in the element set")
+        raise SatelliteNotFoundError(f"satellite '{inert(str(key), 80)}' is not in the element set")
     if near is not None:
         return min(matches, key=lambda e: abs(e.age_days(near)))
     return max(matches, key=lambda e: e.epoch)

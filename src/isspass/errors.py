@@ -59,6 +59,10 @@ class RefreshWarning(IsspassWarning):
     """A refresh of the elements was due but failed; the elements at hand were used."""
 
 
+class CacheWarning(IsspassWarning):
+    """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
+
+
 # --------------------------------------------------------------------------- exit codes
 # The command line's documented exit codes, beside the errors they map.
 

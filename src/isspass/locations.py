@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Observer
-from .text import inert
+from .text import inert, safe_name
 
 REQUIRED = ("name", "lat", "lon")
 OPTIONAL = ("elevation_m",)
@@ -76,7 +76,7 @@ def read_locations(text: str | Iterable[str]) -> tuple[list[Location], list[RowE
         except ValueError as exc:
             errors.append(RowError(line, str(exc)))
             continue
-        locations.append(Location(line, row[index["name"]].strip(), observer))
+        locations.append(Location(line, safe_name(row[index["name"]]), observer))
     return locations, errors
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from .download import DEFAULT_ELEMENTS_URL
+from .download import DEFAULT_ELEMENTS_URL, check_elements_url
+from .errors import ConfigError
 from .formats import RENDERERS
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
@@ -69,6 +70,18 @@ class Twilight(click.ParamType):
         if isinstance(value, str) and value.strip().lower() in TWILIGHTS:
             return TWILIGHTS[value.strip().lower()]
         return Number(-90.0, 0.0, "°").convert(value, param, ctx)
+
+
+class ElementsUrl(click.ParamType):
+    """A GP endpoint isspass can ask: http(s), a host, printable ASCII (see download.check_elements_url)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_elements_url(str(value))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class TimeZone(click.ParamType):
@@ -158,7 +171,8 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Refresh cached elements fetched longer ago than this, hours.",
     ),
     "elements_url": click.option(
-        "--elements-url", default=DEFAULT_ELEMENTS_URL, envvar="ISSPASS_ELEMENTS_URL", show_default=True,
+        "--elements-url", type=ElementsUrl(), default=DEFAULT_ELEMENTS_URL, envvar="ISSPASS_ELEMENTS_URL",
+        show_default=True,
         help="GP query endpoint for fresh elements (a CelesTrak mirror).",
     ),
     "format": click.option(

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from .bundled import bundled_elements, standard_magnitudes
 from .cache import ElementCache
-from .download import DEFAULT_ELEMENTS_URL
+from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .elements import ISS_NORAD_ID, read_elements, select_elements
 from .errors import (
+    CacheWarning,
     IsspassWarning,
     RefreshWarning,
     SatelliteNotFoundError,
@@ -60,6 +61,8 @@ class ElementPolicy:
             raise ValueError(f"refresh_after_h must be a finite number of hours, not {hours!r}")
         if hours < 2:
             raise ValueError("refresh_after_h must be at least 2 hours (CelesTrak's rule)")
+        if self.elements_url is not None:
+            check_elements_url(self.elements_url)
 
     @property
     def url(self) -> str:
@@ -126,7 +129,9 @@ def choose_satellite(
         chosen = select_elements(candidates, satellite)  # a given file: its newest set of the satellite
         reason = f"{chosen.source}, epoch {chosen.epoch:%Y-%m-%d %H:%M} UTC (given)"
     else:
-        chosen, update = _from_cache(satellite, start, policy)
+        cache = ElementCache(policy.cache_dir)
+        chosen, update = _from_cache(satellite, start, policy, cache)
+        found.extend(CacheWarning(problem) for problem in cache.problems())
         if update is not None and not update.ok:
             found.append(RefreshWarning(f"{update.message}; using the elements at hand"))
         reason = (
@@ -135,7 +140,7 @@ def choose_satellite(
     try:
         age_warning = check_age(chosen, start, allow_stale=policy.allow_stale)
     except StaleElementsError as exc:
-        raise StaleElementsError(_refusal(str(exc), update)) from None
+        raise StaleElementsError(_refusal(str(exc), update, found)) from None
     if age_warning is not None:
         found.append(StaleElementsWarning(age_warning))
     magnitude = standard_magnitude
@@ -183,9 +188,8 @@ def available_elements(cache: ElementCache) -> list[Elements]:
 
 
 def _from_cache(
-    key: int | str | None, start: datetime, policy: ElementPolicy
+    key: int | str | None, start: datetime, policy: ElementPolicy, cache: ElementCache
 ) -> tuple[Elements, UpdateResult | None]:
-    cache = ElementCache(policy.cache_dir)
     norad_id = _norad_id(key, cache)
     update = None
     if norad_id is not None and _refresh_due(policy, start, cache, norad_id):
@@ -222,10 +226,13 @@ def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, no
     return needs_refresh(cache, norad_id, policy.refresh_after_h)
 
 
-def _refusal(message: str, update: UpdateResult | None) -> str:
-    """The stale-elements refusal, saying when a refresh was tried and why it failed."""
+def _refusal(message: str, update: UpdateResult | None, found: list[IsspassWarning]) -> str:
+    """The stale-elements refusal, saying why nothing fresher was at hand (a failed refresh, a broken cache)."""
     if update is not None and not update.ok:
-        return f"{message} (a refresh was tried: {update.message})"
+        message += f" (a refresh was tried: {update.message})"
+    damaged = [str(w) for w in found if isinstance(w, CacheWarning)]
+    if damaged:
+        message += f" ({damaged[0]})"
     return message
 
 
