@@ -227,7 +227,7 @@ def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, no
 
 
 def _refusal(message: str, update: UpdateResult | None, found: list[IsspassWarning]) -> str:
-    """The stale-elements refusal, saying why nothing fresher was at hand (a failed refresh, a broken cache)."""
+    """The stale-elements refusal, saying why nothing fresher was at hand: a failed refresh, a bad cache."""
     if update is not None and not update.ok:
         message += f" (a refresh was tried: {update.message})"
     damaged = [str(w) for w in found if isinstance(w, CacheWarning)]
