@@ -161,7 +161,30 @@ def test_observer_longitude_folding():
     assert isspass.Observer(10, 180).longitude_deg == 180.0
 
 
-def test_decayed_elements_raise(iss):
-    """Elements propagated decades past their epoch fail with a typed error, not NaNs."""
-    with pytest.raises(isspass.PropagationError):
+def test_decayed_elements_raise():
+    """A satellite whose orbit has decayed by the window fails with a typed error, not NaNs."""
+    line1 = "1 25544U 98067A   26267.14191496  .00009634  00000+0  50000-1 0  999"  # huge drag
+    line2 = "2 25544  51.6318 170.3464 0004691 174.6338 185.4701 16.20000000587098"  # low orbit
+    text = "".join(f"{line[:68]}{compute_checksum(line)}\n" for line in (line1, line2))
+    doomed = isspass.load_satellite(elements=isspass.parse_elements(text))
+    with pytest.raises(isspass.PropagationError, match="decayed"):
+        isspass.find_passes(ZURICH, doomed.epoch + timedelta(days=30), 1, satellite=doomed)
+
+
+def test_elements_decades_from_the_window_are_refused_even_when_allowed(iss):
+    """Whatever is allowed, a set 20 years from the window predicts nothing real."""
+    with pytest.raises(isspass.StaleElementsError, match="7040 days from the window"):
         isspass.find_passes(ZURICH, datetime(2046, 1, 1, tzinfo=timezone.utc), 1, satellite=iss)
+    with pytest.raises(isspass.StaleElementsError, match="even with stale elements allowed"):
+        isspass.find_passes(ZURICH, datetime(2025, 9, 1, tzinfo=timezone.utc), 1, allow_stale=True,
+                            offline=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "start",
+    [datetime(1899, 7, 1, tzinfo=timezone.utc), datetime(2053, 10, 8, tzinfo=timezone.utc)],
+    ids=["1899", "2053"],
+)
+def test_windows_outside_the_ephemeris_are_refused(iss, start):
+    with pytest.raises(isspass.errors.WindowError, match=r"outside 1899-07-28\.\.2053-10-08"):
+        isspass.find_passes(ZURICH, start, 1, satellite=iss)

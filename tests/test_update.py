@@ -341,8 +341,11 @@ def test_nearest_epoch_wins_and_tle_file_beats_all(server, monkeypatch, tmp_path
     assert new["source"] == "bundled"
     path = tmp_path / "mine.tle"
     path.write_text(HA_TLE)
-    mine = json.loads(run(*args, "--start", "2026-09-24", "--tle", str(path), "--allow-stale").stdout)
+    mine = json.loads(run(*args, "--start", "2022-06-01", "--tle", str(path), "--allow-stale").stdout)
     assert mine["satellite"]["source"] == str(path)
+    # Four years from the window is nonsense, allowed or not.
+    absurd = run(*args, "--start", "2026-09-24", "--tle", str(path), "--allow-stale")
+    assert absurd.exit_code == 5 and "even with stale elements allowed" in absurd.stderr
 
 
 def test_elements_command(server, monkeypatch):

@@ -30,6 +30,10 @@ class PropagationError(ElementsError):
     """SGP4 could not propagate the elements over the requested window."""
 
 
+class WindowError(IsspassError, ValueError):
+    """The time window cannot be predicted: outside the span of the bundled ephemeris."""
+
+
 class ConfigError(IsspassError):
     """The configuration file or an ``ISSPASS_*`` variable is invalid."""
 
@@ -82,6 +86,7 @@ _EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
     (ElementsMissingError, EXIT_ELEMENTS_MISSING),
     (ElementsError, EXIT_ELEMENTS_INVALID),
     (ConfigError, EXIT_CONFIG),
+    (WindowError, EXIT_USAGE),
     (NetworkError, EXIT_NETWORK),
 )
 

@@ -16,6 +16,9 @@ from .model import Elements
 WARN_AGE_DAYS = 3.0
 #: Age past which predictions are refused unless stale elements are allowed.
 MAX_AGE_DAYS = 30.0
+#: Past this age (days, either side) SGP4 predicts nothing real: refused even when stale
+#: elements are allowed (a low orbit decays, or is reboosted, far more than this in a year).
+ABSURD_AGE_DAYS = 365.0
 #: Assumed uncertainty of the drag term (percent) in the timing-uncertainty estimate.
 DRAG_UNCERTAINTY_PERCENT = 20.0
 
@@ -64,3 +67,14 @@ def check_age(
             f"(epoch {epoch}); times may be off by seconds or more"
         )
     return None
+
+
+def check_plausible(elements: Elements, start: datetime, end: datetime) -> None:
+    """Refuse elements more than :data:`ABSURD_AGE_DAYS` from any part of the window, whatever is allowed."""
+    worst = max(abs(elements.age_days(start)), abs(elements.age_days(end)))
+    if worst > ABSURD_AGE_DAYS:
+        raise StaleElementsError(
+            f"elements for {elements.name} (epoch {elements.epoch:%Y-%m-%d}) are {worst:.0f} days from "
+            f"the window: SGP4 predicts nothing real that far (limit {ABSURD_AGE_DAYS:g} days, "
+            "even with stale elements allowed)"
+        )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +45,15 @@ def _skyfield_context():  # type: ignore[no-untyped-def]
 
         path = skyfield_data.get_skyfield_data_path()
     return load.timescale(builtin=True), load_file(f"{path}/de421.bsp")
+
+
+def ephemeris_span() -> tuple[datetime, datetime]:
+    """The UTC span the bundled ephemeris covers (DE421: 1899-07-29 to 2053-10-08)."""
+    ts, eph = _skyfield_context()
+    segments = [s.spk_segment for s in eph.segments]
+    first = max(s.start_jd for s in segments)
+    last = min(s.end_jd for s in segments)
+    return ts.tdb_jd(first).utc_datetime(), ts.tdb_jd(last).utc_datetime()
 
 
 def skyfield_timescale():  # type: ignore[no-untyped-def]
@@ -85,7 +95,11 @@ class SunTrack:
         ts, eph = _skyfield_context()
         count = int(np.ceil((end_s - start_s) / _SUN_NODE_S)) + 3
         node_s = start_s - _SUN_NODE_S + _SUN_NODE_S * np.arange(count)
-        times = ts.utc(1970, 1, 1, 0, 0, t0_unix + node_s)
+        # Whole UTC days and seconds into the day: Skyfield then applies the leap seconds of
+        # each node's own date (seconds counted from 1970 would get 1970's, 27 s too few).
+        unix = t0_unix + node_s
+        days = np.floor(unix / DAY_S)
+        times = ts.utc(1970, 1, 1 + days, 0, 0, unix - days * DAY_S)
         # IAU 2000B nutation (1 mas) is ample for the Sun's direction and far cheaper.
         times._nutation_angles_radians = iau2000b_radians(times)
         earth, sun = eph["earth"], eph["sun"]

@@ -26,7 +26,7 @@ from .errors import (
     StaleElementsError,
     StaleElementsWarning,
 )
-from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age
+from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age, check_plausible
 from .model import Elements, Satellite
 from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, needs_refresh, update_elements
 from .utc import as_utc
@@ -113,20 +113,12 @@ def choose_satellite(
     ``policy.allow_stale``. ``standard_magnitude`` overrides the bundled table.
     """
     policy = ElementPolicy() if policy is None else policy
-    if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
-        raise TypeError(f"satellite must be a NORAD number, a name or None, not {type(satellite).__name__}")
-    if standard_magnitude is not None and (
-        isinstance(standard_magnitude, bool)
-        or not isinstance(standard_magnitude, (int, float))
-        or not math.isfinite(standard_magnitude)
-    ):
-        raise ValueError("standard magnitude must be a finite number")
+    _check_arguments(satellite, standard_magnitude)
     start = datetime.now(timezone.utc) if start is None else as_utc(start)
     found: list[IsspassWarning] = []
     update = None
     if elements is not None:
-        candidates = read_elements(elements) if isinstance(elements, (str, Path)) else list(elements)
-        chosen = select_elements(candidates, satellite)  # a given file: its newest set of the satellite
+        chosen = _given(satellite, elements)
         reason = f"{chosen.source}, epoch {chosen.epoch:%Y-%m-%d %H:%M} UTC (given)"
     else:
         cache = ElementCache(policy.cache_dir)
@@ -137,17 +129,14 @@ def choose_satellite(
         reason = (
             f"{chosen.source}, epoch {chosen.epoch:%Y-%m-%d %H:%M} UTC (the known set nearest the window)"
         )
+    check_plausible(chosen, start, start)
     try:
         age_warning = check_age(chosen, start, allow_stale=policy.allow_stale)
     except StaleElementsError as exc:
         raise StaleElementsError(_refusal(str(exc), update, found)) from None
     if age_warning is not None:
         found.append(StaleElementsWarning(age_warning))
-    magnitude = standard_magnitude
-    if magnitude is None:
-        magnitude = standard_magnitudes().get(chosen.norad_id)
-    return ElementChoice(Satellite(chosen, None if magnitude is None else float(magnitude)), reason, update,
-                         tuple(found))  # fmt: skip
+    return ElementChoice(_satellite(chosen, standard_magnitude), reason, update, tuple(found))
 
 
 def load_satellite(
@@ -170,16 +159,38 @@ def load_satellite(
     ``standard_magnitude`` overrides the bundled table (None: look it up, and give no
     magnitude when the satellite is not in the table).
     """
-    if elements is not None:
-        choice = choose_satellite(
-            satellite, elements=elements, start=start, standard_magnitude=standard_magnitude,
-            policy=ElementPolicy(offline=True, allow_stale=True),
-        )  # fmt: skip
-        return choice.satellite  # given elements are the caller's choice: no age policy here
+    if elements is not None:  # the caller's choice: used as given, whatever their age
+        _check_arguments(satellite, standard_magnitude)
+        return _satellite(_given(satellite, elements), standard_magnitude)
     policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
     return choose_satellite(
         satellite, start=start, standard_magnitude=standard_magnitude, policy=policy
     ).emit()
+
+
+def _check_arguments(satellite: object, standard_magnitude: object) -> None:
+    if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
+        raise TypeError(f"satellite must be a NORAD number, a name or None, not {type(satellite).__name__}")
+    if standard_magnitude is not None and (
+        isinstance(standard_magnitude, bool)
+        or not isinstance(standard_magnitude, (int, float))
+        or not math.isfinite(standard_magnitude)
+    ):
+        raise ValueError("standard magnitude must be a finite number")
+
+
+def _given(satellite: int | str | None, elements: Iterable[Elements] | str | Path) -> Elements:
+    """The satellite's newest set in a given file or list."""
+    candidates = read_elements(elements) if isinstance(elements, (str, Path)) else list(elements)
+    return select_elements(candidates, satellite)
+
+
+def _satellite(chosen: Elements, standard_magnitude: float | None) -> Satellite:
+    """The chosen set with its standard magnitude: the one given, else the bundled table's."""
+    magnitude = standard_magnitude
+    if magnitude is None:
+        magnitude = standard_magnitudes().get(chosen.norad_id)
+    return Satellite(chosen, None if magnitude is None else float(magnitude))
 
 
 def available_elements(cache: ElementCache) -> list[Elements]:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+from ..errors import WindowError
+from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
-from ..sky import Sites
+from ..sky import Sites, ephemeris_span
 from ..sources import load_satellite
 from .passes import observer_passes
 from .track import Track
@@ -33,6 +35,7 @@ DEFAULT_TWILIGHT_DEG = -6.0
 DEFAULT_DAYS = 10.0
 DEFAULT_CHUNK = 256
 _MAX_DAYS = 366.0
+_PAD = timedelta(days=1)
 
 
 def find_passes(
@@ -64,7 +67,7 @@ def find_passes(
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
 
-    >>> from datetime import datetime, timezone
+    >>> from datetime import datetime, timedelta, timezone
     >>> zurich = Observer(47.3744, 8.5410)
     >>> passes = find_passes(zurich, datetime(2026, 9, 24, tzinfo=timezone.utc), days=3)
     """
@@ -166,6 +169,7 @@ def _prepare_many(
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
     satellite = _resolve_satellite(satellite, start, offline, allow_stale)
+    check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
@@ -199,7 +203,15 @@ def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     days = _check_number("days", days, 0.0, _MAX_DAYS)
     if days <= 0:
         raise ValueError("days must be greater than 0")
-    return start.astimezone(timezone.utc), days * 86400.0
+    start = start.astimezone(timezone.utc)
+    first, last = ephemeris_span()
+    # The search pads the window by a day at most on either side (an orbit, or 30 minutes).
+    if start - _PAD < first or start + timedelta(days=days) + _PAD > last:
+        raise WindowError(
+            f"the window {start:%Y-%m-%d} + {days:g} days is outside {first:%Y-%m-%d}..{last:%Y-%m-%d}, "
+            "the span of the bundled ephemeris (DE421)"
+        )
+    return start, days * 86400.0
 
 
 def _iter_chunks(
