@@ -88,10 +88,9 @@ class IsspassGroup(click.Group):
                 config = load_config()
             except ConfigError as exc:
                 raise CliError(str(exc), EXIT_CONFIG) from None
-            known = {p.name for p in self.params if p.name not in NOT_CONFIGURABLE} | set(self.commands)
-            unknown = sorted(set(config) - known)
-            if unknown:
-                raise CliError(f"config file {config_path()}: unknown setting {unknown[0]!r}", EXIT_CONFIG)
+            problem = _config_problem(config, self)
+            if problem is not None:
+                raise CliError(f"config file {inert(str(config_path()))}: {problem}", EXIT_CONFIG)
             extra["default_map"] = config
         return super().make_context(info_name, args, parent, **extra)
 
@@ -110,6 +109,28 @@ class IsspassGroup(click.Group):
         except BrokenPipeError:
             sys.exit(EXIT_OK)
         sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _config_problem(table: dict[str, Any], command: click.Command) -> str | None:
+    """What is wrong with a config table for ``command`` (its own options, or a subcommand's table)."""
+    options = [p for p in command.params if isinstance(p, click.Option) and p.name not in NOT_CONFIGURABLE]
+    params = {p.name: p for p in options}
+    commands = command.commands if isinstance(command, click.Group) else {}
+    for key, value in table.items():
+        shown = inert(key, 40)
+        if key in commands and isinstance(value, dict):
+            problem = _config_problem(value, commands[key])
+            if problem is not None:
+                return f"[{shown}] {problem}"
+            continue
+        param = params.get(key)
+        if param is None:
+            return f"unknown setting '{shown}'"
+        if param.is_flag and not isinstance(value, bool):
+            return f"{shown} must be true or false, not {inert(repr(value), 40)}"
+        if not param.is_flag and (isinstance(value, (bool, dict, list)) or value is None):
+            return f"{shown} must be a single number or text, not {inert(repr(value), 40)}"
+    return None
 
 
 def _fail(message: str, code: int) -> NoReturn:
