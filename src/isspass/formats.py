@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
+from .text import csv_cell
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -359,6 +360,11 @@ def _place_cells(place: Location, zone_name: str) -> list[Any]:
     return [place.name, o.latitude_deg, o.longitude_deg, o.elevation_m, zone_name]
 
 
+def _spreadsheet_safe(cells: list[Any]) -> list[Any]:
+    """Text cells a spreadsheet would run as a formula (``=cmd|…``) are neutralised."""
+    return [csv_cell(cell) if isinstance(cell, str) else cell for cell in cells]
+
+
 def batch_csv_header() -> str:
     """The header line of batch CSV: the place's columns, then the main command's CSV columns."""
     return _csv_line([*_BATCH_PLACE, *csv_header()])
@@ -366,7 +372,7 @@ def batch_csv_header() -> str:
 
 def batch_csv_row(place: Location, zone_name: str, p: Pass) -> str:
     """One batch CSV line: a pass over a named place, times also in the place's zone."""
-    return _csv_line([*_place_cells(place, zone_name), *csv_row(p, ZoneInfo(zone_name))])
+    return _csv_line(_spreadsheet_safe([*_place_cells(place, zone_name), *csv_row(p, ZoneInfo(zone_name))]))
 
 
 def batch_json_line(place: Location, zone_name: str, p: Pass) -> str:
