@@ -69,3 +69,20 @@ def reference(iss):
     from reference import Reference
 
     return Reference(iss.elements.satrec, REFERENCE_START, REFERENCE_DAYS)
+
+
+@pytest.fixture
+def server():
+    """A GP endpoint on 127.0.0.1 for one test (see gp_server.py)."""
+    from gp_server import GPServer
+
+    with GPServer() as running:
+        yield running
+
+
+@pytest.fixture
+def cache(no_user_state_no_network):
+    """The test's private element cache."""
+    from isspass.cache import ElementCache
+
+    return ElementCache(no_user_state_no_network / "cache")

@@ -51,15 +51,6 @@ def omm_at(epoch: datetime) -> bytes:
     return omm(EPOCH=epoch.strftime("%Y-%m-%dT%H:%M:%S.%f"))
 
 
-@pytest.fixture
-def server():
-    with GPServer() as running:
-        yield running
-
-
-@pytest.fixture
-def cache(no_user_state_no_network):
-    return ElementCache(no_user_state_no_network / "cache")
 
 
 @pytest.fixture

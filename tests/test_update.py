@@ -33,15 +33,6 @@ FORBIDDEN = (
 )
 
 
-@pytest.fixture
-def server():
-    with GPServer() as running:
-        yield running
-
-
-@pytest.fixture
-def cache(no_user_state_no_network):
-    return ElementCache(no_user_state_no_network / "cache")
 
 
 def _update(server: GPServer, cache: ElementCache, now: float | None = None, **kw):
