@@ -23,6 +23,7 @@ from .errors import (
     StaleElementsWarning,
 )
 from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
+from .pass_track import PassTrack, pass_track
 from .search import find_passes, find_passes_many, iter_passes_many
 from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
 
@@ -37,6 +38,7 @@ __all__ = [
     "Observer",
     "Pass",
     "PassPoint",
+    "PassTrack",
     "PassType",
     "PropagationError",
     "RefreshWarning",
@@ -53,6 +55,7 @@ __all__ = [
     "iter_passes_many",
     "load_satellite",
     "parse_elements",
+    "pass_track",
     "read_elements",
     "standard_magnitudes",
 ]
