@@ -1,4 +1,4 @@
-"""Renderers: a pass report as text, JSON, CSV or iCalendar.
+"""Renderers: a pass report as text, JSON, CSV, iCalendar or an HTML page.
 
 Pure functions: a :class:`Report` in, a string out. Time zones are applied only here.
 """
@@ -387,4 +387,16 @@ def batch_json_line(place: Location, zone_name: str, p: Pass) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics}
+# --------------------------------------------------------------------------- HTML
+
+
+def render_html(report: Report) -> str:
+    """One self-contained HTML page with a sky chart of every pass (see :mod:`isspass.page`)."""
+    from .page import render_html as page
+
+    return page(report)
+
+
+RENDERERS = {
+    "text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics, "html": render_html,
+}  # fmt: skip
