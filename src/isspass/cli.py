@@ -169,7 +169,9 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
 @click.group(
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@options("lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none")
+@options(
+    "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none", "chart_orientation"
+)
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
 def cli(ctx: click.Context, **values: Any) -> None:
@@ -182,6 +184,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
     isspass elements                           the element sets known, and their age
     isspass config                             the settings in effect, and from where
     isspass batch places.csv                   passes over many places
+    isspass chart --lat 47.37 --lon 8.54 -o pass.png   the sky chart of the next pass
 
     Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
     4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped.
@@ -244,6 +247,14 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
+    report = _report(ctx, s)
+    if not report.passes and s.quiet_if_none:
+        return
+    _emit(_render(report, s), s.output)
+
+
+def _report(ctx: click.Context, s: Settings) -> Report:
+    """The passes the options ask for, with where, what, when and by which rules."""
     if s.lat is None or s.lon is None:
         raise click.UsageError(
             f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
@@ -261,10 +272,7 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         twilight_deg=s.twilight,
         visible_only=not s.all,
     )
-    passes = _select(passes, s)
-    if not passes and s.quiet_if_none:
-        return
-    report = Report(
+    return Report(
         observer=observer,
         timezone=zone_name,
         satellite=satellite,
@@ -277,9 +285,17 @@ def _predict(ctx: click.Context, s: Settings) -> None:
             min_peak_deg=s.min_peak,
             brighter_than=s.brighter_than,
         ),
-        passes=tuple(passes),
+        passes=tuple(_select(passes, s)),
     )
-    _emit(RENDERERS[s.format](report), s.output)
+
+
+def _render(report: Report, s: Settings) -> str:
+    """The report in the chosen format; the HTML page's charts are turned as the options say."""
+    if s.format == "html":
+        from .page import render_html
+
+        return render_html(report, orientation=s.chart_orientation)
+    return RENDERERS[s.format](report)
 
 
 def _select(passes: list[Pass], s: Settings) -> list[Pass]:
@@ -503,6 +519,80 @@ def elements_command() -> None:
             click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
+
+
+@cli.command("chart")
+@options("lat", "lon", "elevation", "tz", *PASS_OPTIONS, "chart_orientation", "output", "quiet_if_none")
+@click.option("--pass", "pass_number", type=click.IntRange(1, 100_000), metavar="N",
+              help="Chart the N-th pass listed by the main command (default: the first).")
+@click.option("--id", "pass_id", metavar="ID",
+              help="Chart the pass with this id (as the HTML page lists it).")
+@click.option("--size", "width_px", type=click.IntRange(100, 8000), default=800, show_default=True,
+              help="Width of a PNG chart, pixels.")  # fmt: skip
+@pass_settings
+@click.pass_context
+def chart_command(
+    ctx: click.Context, given: Settings, pass_number: int | None, pass_id: str | None, width_px: int, **_: Any
+) -> None:
+    """Draw the sky chart of one pass: --output FILE.svg or FILE.png (SVG on stdout without it).
+
+    Takes the main command's options (place, elements, window, thresholds) and lists the
+    same passes; --pass N or --id ID says which one. Exit code 2 when there is no such pass.
+    """
+    s = given.given_in(ctx)
+    output = ctx.params["output"]  # the chart's own: the main command's --output is for its report
+    kind = _chart_kind(output)
+    if pass_number is not None and pass_id is not None:
+        raise click.UsageError("give --pass or --id, not both", ctx=ctx)
+    with _library_errors():
+        report = _report(ctx, s)
+        if not report.passes and s.quiet_if_none:
+            return
+        index = _chosen_pass(report, pass_number, pass_id)
+        from .chart import chart_png, chart_svg, sky_chart
+        from .skyview import sky_view
+
+        chosen = report.passes[index]
+        view = sky_view(chosen, report.observer, report.satellite, report.timezone, number=index + 1)
+        drawing = sky_chart(view, s.chart_orientation)
+        if kind == "png":
+            assert output is not None
+            write_output(output, chart_png(drawing, width_px))
+        else:
+            _emit(chart_svg(drawing), output)
+
+
+def _chart_kind(output: str | None) -> str:
+    """``svg`` or ``png`` from the --output name (SVG on stdout without one)."""
+    if output is None or output == "-":
+        return "svg"
+    kind = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+    if kind not in ("svg", "png"):
+        raise click.BadParameter(f"{inert(output)!r}: the chart's file name must end in .svg or .png",
+                                 param_hint="'--output'")  # fmt: skip
+    return kind
+
+
+def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int:
+    """The index of the pass --pass N or --id ID names among the listed passes."""
+    passes = report.passes
+    kind = "visible passes" if report.criteria.visible_only else "passes"
+    if pass_id is None:
+        number = number or 1
+        if number > len(passes):
+            have = f"only {len(passes)}" if passes else "no"
+            raise click.BadParameter(
+                f"{number}: there are {have} {kind} of {report.satellite.name} in this window",
+                param_hint="'--pass'",
+            )
+        return number - 1
+    ids = [getattr(p, "id", None) for p in passes]
+    for index, value in enumerate(ids):
+        if value is not None and str(value) == pass_id:
+            return index
+    known = ", ".join(str(v) for v in ids if v is not None)
+    hint = f"the {kind} in this window are {known}" if known else "no pass here has an id (use --pass N)"
+    raise click.BadParameter(f"{inert(pass_id, 40)!r}: {hint}", param_hint="'--id'")
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DE
 from .sources import ElementPolicy
 from .update import DEFAULT_REFRESH_AFTER_H
 
+#: The sky chart's orientations (the same as isspass.chart.ORIENTATIONS, without importing it).
+CHART_ORIENTATIONS = ("north-up", "south-up")
 TWILIGHTS = {"civil": -6.0, "nautical": -12.0, "astronomical": -18.0}
 MAX_DAYS = 60.0  # elements older than 30 days are refused anyway
 
@@ -186,6 +188,11 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         "--quiet-if-none", is_flag=True, envvar="ISSPASS_QUIET_IF_NONE",
         help="Print nothing on stdout when there is no pass (warnings still go to stderr).",
     ),
+    "chart_orientation": click.option(
+        "--chart-orientation", type=click.Choice(CHART_ORIENTATIONS), default=CHART_ORIENTATIONS[0],
+        envvar="ISSPASS_CHART_ORIENTATION", show_default=True,
+        help="Sky charts: north-up (east on the left, for facing south) or south-up (for facing north).",
+    ),
 }  # fmt: skip
 
 #: The options that select elements, the window and the passes: the main command's and batch's.
@@ -233,6 +240,7 @@ class Settings:
     format: str
     output: str | None
     quiet_if_none: bool
+    chart_orientation: str = CHART_ORIENTATIONS[0]
 
     def given_in(self, ctx: click.Context) -> Settings:
         """These settings with the options typed on ``ctx``'s own command line winning.
