@@ -409,7 +409,7 @@ def _events(view: SkyView, zone: ZoneInfo, orientation: str) -> list[Shape]:
                 "text",
                 ((lx, ly),),
                 text=clock,
-                size=11.5,
+                size=13,
                 bold=True,
                 fill=_INK,
                 anchor=anchor,
@@ -453,7 +453,7 @@ def _captions(view: SkyView, zone: ZoneInfo, orientation: str) -> list[Shape]:
     y = HEIGHT - 12
     return [
         Shape("text", ((12, 22),), text=line1, size=15, bold=True, fill=_INK, anchor="start", role="title"),
-        Shape("text", ((12, 40),), text=line2, size=11.5, fill=_INK, anchor="start", role="subtitle"),
+        Shape("text", ((12, 40),), text=line2, size=12, fill=_INK, anchor="start", role="subtitle"),
         Shape("polyline", ((12, y - 4), (36, y - 4)), stroke=_TRACK, width=4.0, role="legend lit"),
         Shape("text", ((42, y),), text="sunlit", size=10.5, fill=_INK, anchor="start", role="legend"),
         Shape(
