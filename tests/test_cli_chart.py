@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -107,3 +110,38 @@ def test_the_other_formats_do_not_draw(fmt, monkeypatch):
 
     monkeypatch.setattr(isspass.skyview, "sky_view", refuse)
     assert run(*ZURICH, "--format", fmt).exit_code == 0
+
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def _readme_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Sky charts and an HTML page")
+    return text[start : text.index("\n### ", start + 10)]
+
+
+def test_the_readme_picture_is_what_its_command_makes(tmp_path):
+    from PIL import Image
+
+    section = _readme_section()
+    command = re.search(r"^isspass chart (.*) --output (docs/\S+\.png)$", section, flags=re.M)
+    picture = README.parent / command.group(2)
+    assert f"]({command.group(2)})" in section
+    made = tmp_path / "chart.png"
+    result = run("chart", *command.group(1).split(), "--offline", "--output", str(made))
+    assert result.exit_code == 0, result.stderr
+    committed = np.asarray(Image.open(picture).convert("RGB")).astype(int)
+    fresh = np.asarray(Image.open(made).convert("RGB")).astype(int)
+    assert committed.shape == fresh.shape
+    assert np.abs(committed - fresh).mean() < 2.0  # the same drawing (anti-aliasing may differ a little)
+
+
+def test_the_readme_track_example_runs():
+    (code,) = re.findall(r"```python\n(.*?)```", _readme_section(), flags=re.S)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    track = namespace["track"]
+    assert len(track) > 50 and track.altitude_deg.max() == pytest.approx(
+        namespace["first"].culmination.altitude_deg
+    )
