@@ -563,7 +563,7 @@ def chart_png(chart: SkyChart, width_px: int = DEFAULT_PNG_WIDTH_PX) -> bytes:
     height_px = round(chart.height * scale)
     points = scale * 72.0 / dpi  # typographic points per chart unit
 
-    with rc_context({"lines.scale_dashes": False, "font.family": "DejaVu Sans", "svg.hashsalt": "isspass"}):
+    with rc_context({"lines.scale_dashes": False, "font.family": "DejaVu Sans"}):
         figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
         FigureCanvasAgg(figure)
         axes = figure.add_axes((0, 0, 1, 1))
