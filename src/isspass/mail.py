@@ -284,7 +284,8 @@ def _transmit(smtp: smtplib.SMTP, message: EmailMessage, settings: MailSettings,
                 f"the mail server {server} refused {inert(address, 80)}: {code} {_text(reply)}; "
                 "the mail was sent to nobody"
             )
-    code, reply = smtp.data(message.as_bytes())
+    # SMTP lines end in CRLF, and smtplib sends bytes as they are.
+    code, reply = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
     if code != 250:
         raise MailError(f"the mail server {server} refused the message: {code} {_text(reply)}")
 
