@@ -71,6 +71,8 @@ def test_plain_mail_carries_the_table_an_html_table_and_the_calendar():
     calendar = Calendar.from_ical(attachment.get_content())
     events = calendar.walk("VEVENT")
     assert [str(e["uid"]) for e in events] == [f"{p['id']}@isspass" for p in expected["passes"]]
+    assert attachment.get_content_charset() == "utf-8"
+    assert "at 57° NNE" in str(events[0]["description"])  # the degree sign survives the trip
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])

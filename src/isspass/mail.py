@@ -197,12 +197,7 @@ def compose(report: Report, settings: MailSettings, warnings: Sequence[str] = ()
     message["X-Mailer"] = f"isspass {__version__}"
     message.set_content(plain_text(report, warnings))
     message.add_alternative(html_text(report, warnings), subtype="html")
-    message.add_attachment(
-        render_ics(report).encode("utf-8"),
-        maintype="text",
-        subtype="calendar",
-        filename="passes.ics",
-    )
+    message.add_attachment(render_ics(report), subtype="calendar", charset="utf-8", filename="passes.ics")
     return message
 
 
