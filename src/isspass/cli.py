@@ -593,7 +593,8 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 def elements_command() -> None:
     """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
     cache = ElementCache()
-    now = now_utc()
+    with _library_errors():
+        now = now_utc()
     click.echo(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in available_elements(cache):
