@@ -23,7 +23,7 @@ HA_TLE = """\
 
 @pytest.fixture(autouse=True)
 def no_user_state_no_network(tmp_path_factory, monkeypatch):
-    """Every test: a private (empty) config and cache, and an elements URL that is a closed local port.
+    """Every test: a private (empty) config, cache and state, and an elements URL that is a closed local port.
 
     No test may reach the internet (through a proxy either) or read the user's own settings.
     """
@@ -37,6 +37,7 @@ def no_user_state_no_network(tmp_path_factory, monkeypatch):
     (home / "config.toml").write_bytes(b"")  # a file named by ISSPASS_CONFIG must exist
     monkeypatch.setenv("ISSPASS_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("ISSPASS_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("ISSPASS_STATE_DIR", str(home / "state"))
     monkeypatch.setenv("ISSPASS_ELEMENTS_URL", "http://127.0.0.1:9/gp.php")
     return home
 

@@ -26,7 +26,7 @@ from .config import APP_NAME
 from .elements import Elements, decode_elements
 from .errors import CacheError, ElementsError
 from .storage import atomic_write
-from .utc import utc_from_posix
+from .utc import now_posix, utc_from_posix
 
 CACHE_ENV = "ISSPASS_CACHE_DIR"
 _STATE_FILE = "state.json"
@@ -81,16 +81,20 @@ class FetchRecord:
     last_attempt: float | None = None
     failures: int = 0  # consecutive failures since the last success
     last_error: str | None = None
+    #: Whether the last failed attempt reached a server (False: the name lookup or the
+    #: connection failed, and no request was sent).
+    reached: bool = True
 
     def with_success(self, when: float) -> FetchRecord:
         return FetchRecord(last_success=when, last_attempt=when)
 
-    def with_failure(self, when: float, error: str) -> FetchRecord:
+    def with_failure(self, when: float, error: str, reached: bool = True) -> FetchRecord:
         return replace(
             self,
             last_attempt=when,
             failures=min(self.failures + 1, MAX_FAILURES),
             last_error=safe_text(error),
+            reached=reached,
         )
 
 
@@ -174,11 +178,15 @@ def _state_entry(key: str, value: Any, now: float) -> FetchRecord | str:
     error = value.get("last_error")
     if error is not None and not isinstance(error, str):
         return f"last_error {_shown(error)} is not a text"
+    reached = value.get("reached", True)
+    if not isinstance(reached, bool):
+        return f"reached {_shown(reached)} is not true or false"
     return FetchRecord(
         last_success=times["last_success"],
         last_attempt=times["last_attempt"],
         failures=failures,
         last_error=None if error is None else safe_text(error),
+        reached=reached,
     )
 
 
@@ -370,7 +378,7 @@ class ElementCache:
         state = self.directory / _STATE_FILE
         if os.path.isdir(state) and not os.path.islink(state):
             raise CacheError(f"{state} is a directory: the fetch history cannot be kept")
-        if self._state(time.time())[1] is not None:
+        if self._state(now_posix())[1] is not None:
             raise CacheError(f"{state} cannot be read, so it cannot be updated")
 
     # ---- fetch history
@@ -419,7 +427,7 @@ class ElementCache:
         if unreadable is not None:
             raise CacheError(f"cannot read {path} ({unreadable}), so it cannot be updated")
         records[norad_id] = record
-        body = json.dumps({str(k): asdict(v) for k, v in sorted(records.items())}, indent=1)
+        body = json.dumps({str(k): _entry(v) for k, v in sorted(records.items())}, indent=1)
         self._write(path, body.encode("utf-8"))
 
     # ---- lock
@@ -462,9 +470,17 @@ class ElementCache:
             handle.close()
 
 
+def _entry(record: FetchRecord) -> dict[str, Any]:
+    """A history entry as stored; ``reached`` only when a failure reached no server."""
+    entry = asdict(record)
+    if entry.pop("reached"):
+        return entry
+    return {**entry, "reached": False}
+
+
 def _clock(now: float | None) -> float:
     """The time against which recorded times are checked: the clock, or a later ``now``."""
-    return time.time() if now is None else max(now, time.time())
+    return now_posix() if now is None else max(now, now_posix())
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
+import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -17,6 +21,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
+from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
 from .cache import ElementCache
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
@@ -44,8 +49,17 @@ from .formats import (
 )
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
+from .mail import PASSWORD_ENV, MailSettings, compose, send
 from .model import Observer, Pass
-from .options import NETWORK_OPTIONS, NOT_CONFIGURABLE, PASS_OPTIONS, Settings, options, pass_settings
+from .options import (
+    MAIL_OPTIONS,
+    NETWORK_OPTIONS,
+    NOT_CONFIGURABLE,
+    PASS_OPTIONS,
+    Settings,
+    options,
+    pass_settings,
+)
 from .places import timezone_at
 from .search import (
     find_passes,
@@ -55,6 +69,7 @@ from .sources import ElementChoice, available_elements, choose_satellite
 from .storage import open_output, write_output
 from .text import inert
 from .update import UpdateStatus, update_elements
+from .utc import now_utc
 
 
 class CliError(click.ClickException):
@@ -91,6 +106,9 @@ class IsspassGroup(click.Group):
             problem = _config_problem(config, self)
             if problem is not None:
                 raise CliError(f"config file {inert(str(config_path()))}: {problem}", EXIT_CONFIG)
+            for param in self.params:
+                if getattr(param, "multiple", False) and isinstance(config.get(param.name or ""), str):
+                    config[param.name or ""] = [config[param.name or ""]]  # one address for a list
             extra["default_map"] = config
         return super().make_context(info_name, args, parent, **extra)
 
@@ -124,8 +142,14 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
                 return f"[{shown}] {problem}"
             continue
         param = params.get(key)
+        if key == "smtp_password":
+            return f"the SMTP password is read from {PASSWORD_ENV} only, never from the config file"
         if param is None:
             return f"unknown setting '{shown}'"
+        if getattr(param, "multiple", False) and isinstance(value, list):
+            if all(isinstance(item, str) for item in value):
+                continue
+            return f"{shown} must be a list of texts"
         if param.is_flag and not isinstance(value, bool):
             return f"{shown} must be true or false, not {inert(repr(value), 40)}"
         if not param.is_flag and (isinstance(value, (bool, dict, list)) or value is None):
@@ -170,7 +194,8 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @options(
-    "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none", "chart_orientation"
+    "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none", *MAIL_OPTIONS,
+    "chart_orientation",
 )
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
@@ -187,7 +212,8 @@ def cli(ctx: click.Context, **values: Any) -> None:
     isspass chart --lat 47.37 --lon 8.54 -o pass.png   the sky chart of the next pass
 
     Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
-    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped.
+    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped,
+    9 mail not delivered.
     """
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
@@ -199,7 +225,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
 def _parse_start(text: str | None, zone: ZoneInfo) -> datetime:
     """``--start``: ISO 8601 date or date-time; without a zone it is ``zone``'s local time."""
     if text is None:
-        return datetime.now(timezone.utc)
+        return now_utc()
     value = text.strip()
     try:
         if len(value) == 10:
@@ -247,14 +273,115 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
-    report = _report(ctx, s)
-    if not report.passes and s.quiet_if_none:
+    if s.lat is None or s.lon is None:
+        raise click.UsageError(
+            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
+        )
+    mail = _mail_settings(s)
+    observer = Observer(s.lat, s.lon, s.elevation)
+    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+    start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
+    choice = _choose(s, start)
+    satellite = choice.satellite
+    days = s.days if s.within is None else max(s.days, s.within / 86400.0)
+    passes = find_passes(
+        observer,
+        start,
+        days,
+        satellite=satellite,
+        min_elevation_deg=s.min_elevation,
+        twilight_deg=s.twilight,
+        visible_only=not s.all,
+    )
+    passes = _select(passes, s)
+    shown = passes
+    if s.within is not None:  # reminders: the passes that appear soon
+        soon = start + timedelta(seconds=s.within)
+        shown = [p for p in passes if start <= first_seen(p) <= soon]
+    report = Report(
+        observer=observer,
+        timezone=zone_name,
+        satellite=satellite,
+        start=start,
+        end=start + timedelta(days=days),
+        criteria=Criteria(
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=not s.all,
+            min_peak_deg=s.min_peak,
+            brighter_than=s.brighter_than,
+        ),
+        passes=tuple(shown),
+        alarm_s=s.alarm,
+    )
+    warnings = [str(w) for w in choice.warnings]
+    if not s.only_new:
+        if shown or not s.quiet_if_none:
+            _deliver(report, s, mail, warnings)
         return
-    _emit(_render(report, s), s.output)
+    log = _announce_log(s, report)
+    with log.held():
+        remembered = log.load()
+        for problem in log.problems:
+            click.echo(f"isspass: warning: {problem}", err=True)
+        now = now_utc()
+        news = compare(shown, passes, remembered, start=start, end=report.end, now=now)
+        if news.empty:
+            return  # nothing new: no output, no mail
+        _deliver(replace(report, passes=news.passes, news=news), s, mail, [*warnings, *log.problems])
+        log.save(remember(remembered, news, now))  # only once it went out
+
+
+def _mail_settings(s: Settings) -> MailSettings | None:
+    """The mail delivery asked for (None: print), checked before any work is done."""
+    if not s.mail_to:
+        return None
+    password = os.environ.get(PASSWORD_ENV) or None
+    if s.smtp_user is not None and password is None:
+        user = inert(s.smtp_user, 80)
+        raise CliError(f"--smtp-user {user} needs its password in {PASSWORD_ENV}", EXIT_CONFIG)
+    sender = s.mail_from
+    if sender is None:
+        user = s.smtp_user or ""
+        sender = user if "@" in user else f"isspass@{socket.getfqdn() or 'localhost'}"
+    try:
+        return MailSettings(
+            to=tuple(dict.fromkeys(s.mail_to)),
+            sender=sender,
+            host=s.smtp_host,
+            port=s.smtp_port,
+            security=s.smtp_security,
+            user=s.smtp_user,
+            password=password,
+        )
+    except ValueError as exc:
+        raise CliError(f"mail: {exc}", EXIT_CONFIG) from None
+
+
+def _announce_log(s: Settings, report: Report) -> AnnounceLog:
+    """The record of what was announced for this place, these criteria and this destination."""
+    o = report.observer
+    c = report.criteria
+    what = {
+        "satellite": report.satellite.norad_id,
+        "place": [round(o.latitude_deg, 4), round(o.longitude_deg, 4)],
+        "criteria": [c.min_elevation_deg, c.twilight_deg, c.visible_only, c.min_peak_deg, c.brighter_than],
+        "within_s": s.within,
+        "to": sorted(s.mail_to) if s.mail_to else (s.output or "stdout"),
+    }
+    return AnnounceLog(record_key(**what), what)
+
+
+def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: Sequence[str]) -> None:
+    """The report to stdout or ``--output``, and by mail when asked (then stdout stays quiet)."""
+    if mail is None or s.output is not None:
+        _emit(_render(report, s), s.output)
+    if mail is not None:
+        send(compose(report, mail, warnings), mail)
 
 
 def _report(ctx: click.Context, s: Settings) -> Report:
-    """The passes the options ask for, with where, what, when and by which rules."""
+    """The passes the options ask for, as the main command lists them (the chart command's view)."""
     if s.lat is None or s.lon is None:
         raise click.UsageError(
             f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
@@ -348,6 +475,8 @@ def show_config(ctx: click.Context) -> None:
     path = config_path()
     state = "" if path.exists() else " (not present)"
     click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
+    click.echo(f"command: {_command_path()}  (the absolute path to put in a crontab)")
+    click.echo(f"state: {state_dir()}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
@@ -357,12 +486,25 @@ def show_config(ctx: click.Context) -> None:
         where = _SOURCES.get(source, "default") if source is not None else "default"
         if source is ParameterSource.ENVIRONMENT:
             where = f"environment {param.envvar}"
-        shown = "(unset)" if value is None else value
+        shown = "(unset)" if value is None or value == () else value
+        if isinstance(value, tuple) and value:
+            shown = " ".join(str(item) for item in value)
         if name == "tz" and value is None and {"lat", "lon"} <= parent.params.keys():
             lat, lon = parent.params["lat"], parent.params["lon"]
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
         click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+
+
+def _command_path() -> str:
+    """How cron should call this isspass: its absolute path (cron's PATH is /usr/bin:/bin)."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0) == "isspass" and os.path.isfile(argv0):
+        return os.path.abspath(argv0)
+    beside = os.path.join(os.path.dirname(sys.executable), "isspass")
+    if os.path.isfile(beside):
+        return beside
+    return shutil.which("isspass") or f"{sys.executable} -m isspass"
 
 
 @cli.command("update")
@@ -395,7 +537,7 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
     cache = ElementCache()
     wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
     for position, norad_id in enumerate(wanted):
-        result = update_elements(norad_id, cache=cache, base_url=s.elements_url)
+        result = update_elements(norad_id, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
             click.echo(result.message)
             continue
@@ -500,7 +642,8 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 def elements_command() -> None:
     """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
     cache = ElementCache()
-    now = datetime.now(timezone.utc)
+    with _library_errors():
+        now = now_utc()
     click.echo(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in available_elements(cache):
@@ -586,7 +729,7 @@ def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int
                 param_hint="'--pass'",
             )
         return number - 1
-    ids = [getattr(p, "id", None) for p in passes]
+    ids = [p.id or None for p in passes]  # "" when the pass has no id
     for index, value in enumerate(ids):
         if value is not None and str(value) == pass_id:
             return index

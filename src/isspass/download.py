@@ -11,7 +11,7 @@ import urllib.parse
 from typing import Any
 
 from . import __version__
-from .errors import ConfigError, NetworkError
+from .errors import ConfigError, NetworkError, UnreachableError
 from .text import inert
 
 #: CelesTrak's GP query endpoint; a mirror or a test server can stand in for it.
@@ -114,6 +114,8 @@ def fetch(
             raise NetworkError(f"{host} did not finish answering within {total_timeout_s:g} s") from None
         if exchange.received:
             raise NetworkError(f"{host} stopped answering for {timeout_s:g} s") from None
+        if not exchange.sent:  # the name lookup, the connection or the handshake timed out
+            raise UnreachableError(f"no answer from {reach} within {timeout_s:g} s") from None
         raise NetworkError(f"no answer from {reach} within {timeout_s:g} s") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:  # ssl.SSLError is an OSError
         if isinstance(exc, http.client.IncompleteRead):
@@ -121,7 +123,7 @@ def fetch(
         reason = inert(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
         if exchange.sent:
             raise NetworkError(f"fetching from {host} failed: {reason}") from None
-        raise NetworkError(f"cannot reach {reach}: {reason}") from None
+        raise UnreachableError(f"cannot reach {reach}: {reason}") from None
     finally:
         exchange.close()
 

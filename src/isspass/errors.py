@@ -42,6 +42,18 @@ class NetworkError(IsspassError):
     """Fresh elements could not be fetched (refused, failed, timed out or invalid)."""
 
 
+class UnreachableError(NetworkError):
+    """No request reached a server: the name lookup or the connection failed (no HTTP exchange)."""
+
+
+class MailError(IsspassError):
+    """A message could not be delivered: the SMTP server was unreachable, refused it, or hung up."""
+
+
+class AnnounceError(IsspassError):
+    """The record of announced passes cannot be read, written or locked."""
+
+
 class OutputError(IsspassError):
     """An output file cannot be written: a missing directory, a read-only file, a full disk…"""
 
@@ -79,6 +91,7 @@ EXIT_ELEMENTS_STALE = 5  # elements too old for the window (see --allow-stale)
 EXIT_NETWORK = 6  # an element download failed
 EXIT_CONFIG = 7  # the config file or an ISSPASS_* variable is invalid
 EXIT_BAD_ROWS = 8  # batch: some location rows were invalid (reported); the others were processed
+EXIT_MAIL = 9  # the mail could not be delivered (SMTP server unreachable, refused, or hung up)
 
 # Most specific first: a subclass must come before its base.
 _EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
@@ -88,6 +101,7 @@ _EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
     (ConfigError, EXIT_CONFIG),
     (WindowError, EXIT_USAGE),
     (NetworkError, EXIT_NETWORK),
+    (MailError, EXIT_MAIL),
 )
 
 

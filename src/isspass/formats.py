@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .announce import News
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
 from .text import csv_cell
@@ -43,6 +44,10 @@ class Report:
     end: datetime
     criteria: Criteria
     passes: tuple[Pass, ...]
+    #: With ``--only-new``: which passes are new or changed, and which were cancelled.
+    news: News | None = None
+    #: With ``--alarm``: a reminder this many seconds before each calendar event.
+    alarm_s: float | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -69,6 +74,10 @@ def iso_utc(when: datetime) -> str:
 def _local(when: datetime, zone: ZoneInfo) -> datetime:
     # Round to the second before the zone: what people read, and no "59.9996" surprises.
     return (when + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
+
+
+#: A UTC instant as people read it in a zone, rounded to the second (for other renderers).
+local_time = _local
 
 
 def _place(observer: Observer) -> str:
@@ -135,8 +144,9 @@ def render_text(report: Report) -> str:
     ]
     if not report.passes:
         kind = "visible passes" if report.criteria.visible_only else "passes"
-        lines.append(f"No {kind} of {sat.name} in this window.")
-        return "\n".join(lines) + "\n"
+        fresh = "new " if report.news is not None else ""
+        lines.append(f"No {fresh}{kind} of {sat.name} in this window.")
+        return "\n".join([*lines, *_cancelled_lines(report)]) + "\n"
     show_type = not report.criteria.visible_only
     show_uncertainty = any(p.timing_uncertainty_s >= 1.0 for p in report.passes)
     head = f"{'Date':<10}  {'Time':<8}  {'Length':>7}  {'Mag':>4}  {'From':<9}  {'Highest':<18}  {'To':<9}"
@@ -158,10 +168,33 @@ def render_text(report: Report) -> str:
         )
         if show_type:
             row += f"  {p.type.value:<8}"
-        if show_uncertainty and p.timing_uncertainty_s >= 1.0:
-            row += f"  ±{p.timing_uncertainty_s:.0f} s"
+        if show_uncertainty:
+            timing = f"±{p.timing_uncertainty_s:.0f} s" if p.timing_uncertainty_s >= 1.0 else ""
+            row += f"  {timing:<7}" if report.news is not None else f"  {timing}"
+        if report.news is not None:
+            row += f"  {_status_text(report, p)}"
         lines.append(row)
+    lines += _cancelled_lines(report)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _status_text(report: Report, p: Pass) -> str:
+    """``new``, or ``changed, was 19:41:10`` (local time) for a pass announced before."""
+    assert report.news is not None
+    previous = report.news.previous(p)
+    if previous is None:
+        return "new"
+    return f"changed, was {_local(previous, report.zone):%H:%M:%S}"
+
+
+def _cancelled_lines(report: Report) -> list[str]:
+    """One line per announced pass that is no longer predicted."""
+    if report.news is None or not report.news.cancelled:
+        return []
+    lines = ["", "Cancelled (announced before, no longer predicted):"]
+    for gone in report.news.cancelled:
+        lines.append(f"{_local(gone.time, report.zone):%a %d %b  %H:%M:%S}  {gone.id}")
+    return lines
 
 
 # --------------------------------------------------------------------------- JSON
@@ -185,6 +218,8 @@ def _point(point: PassPoint | None) -> dict[str, Any] | None:
 def pass_to_dict(p: Pass) -> dict[str, Any]:
     """One pass as the JSON schema's ``passes`` item."""
     return {
+        "id": p.id,
+        "orbit_number": p.orbit_number,
         "type": p.type.value,
         "visible": p.visible,
         "magnitude": None if p.magnitude is None else round(p.magnitude, 2),
@@ -229,8 +264,25 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "min_peak": c.min_peak_deg,
             "brighter_than": c.brighter_than,
         },
-        "passes": [pass_to_dict(p) for p in report.passes],
+        "passes": [_report_pass(report, p) for p in report.passes],
+        **_news_fields(report),
     }
+
+
+def _report_pass(report: Report, p: Pass) -> dict[str, Any]:
+    item = pass_to_dict(p)
+    if report.news is not None:
+        previous = report.news.previous(p)
+        item["status"] = "new" if previous is None else "changed"
+        item["previous_time"] = None if previous is None else iso_utc(previous)
+    return item
+
+
+def _news_fields(report: Report) -> dict[str, Any]:
+    """With ``--only-new``: the passes announced before and no longer predicted."""
+    if report.news is None:
+        return {}
+    return {"cancelled": [{"id": r.id, "time": iso_utc(r.time)} for r in report.news.cancelled]}
 
 
 def render_json(report: Report) -> str:
@@ -252,7 +304,7 @@ def csv_header() -> list[str]:
             f"{name}_azimuth",
             f"{name}_direction",
         ]
-    return columns
+    return [*columns, "id"]
 
 
 def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
@@ -275,7 +327,7 @@ def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
                 f"{point.azimuth_deg:.2f}",
                 point.direction,
             ]
-    return row
+    return [*row, p.id]
 
 
 def _csv_line(cells: list[Any]) -> str:
@@ -298,11 +350,14 @@ def render_csv(report: Report) -> str:
 
 
 def pass_uid(report: Report, p: Pass) -> str:
-    """A UID that stays the same for the same pass when it is predicted again.
+    """A UID that stays the same for the same pass when it is predicted again: its id.
 
-    Built from the satellite, the place (to 0.01°) and the culmination time rounded to
-    the nearest half hour, so fresher elements that move the pass by seconds keep it.
+    The id is built from the satellite, its revolution number at culmination and the place
+    (to 0.01°), so fresher elements that move the pass by seconds or minutes keep it. A
+    pass without an id (built by hand) falls back on the culmination time to the half hour.
     """
+    if p.id:
+        return f"{p.id}@isspass"
     slot = p.culmination.time.astimezone(timezone.utc)
     minutes = round((slot.minute + slot.second / 60) / 30) * 30
     slot = slot.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minutes)
@@ -346,8 +401,35 @@ def render_ics(report: Report) -> str:
             f"{_duration(p.visible_duration_s)}{mag}.",
         )
         event.add("geo", vGeo((report.observer.latitude_deg, report.observer.longitude_deg)))
+        if report.alarm_s is not None:
+            event.add_component(_alarm(report, p))
+        cal.add_component(event)
+    for gone in report.news.cancelled if report.news is not None else ():
+        event = Event()
+        event.add("uid", f"{gone.id}@isspass")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", gone.time.astimezone(timezone.utc).replace(microsecond=0))
+        event.add("dtend", gone.time.astimezone(timezone.utc).replace(microsecond=0) + timedelta(minutes=1))
+        event.add("status", "CANCELLED")
+        event.add("summary", f"{report.satellite.name} pass cancelled (no longer predicted)")
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
+
+
+def _alarm(report: Report, p: Pass) -> Any:
+    """A display reminder ``report.alarm_s`` seconds before the pass appears."""
+    from icalendar import Alarm
+
+    assert report.alarm_s is not None and p.highest is not None
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(seconds=-report.alarm_s))
+    alarm.add(
+        "description",
+        f"{report.satellite.name} appears in {_duration(report.alarm_s).replace('m 00s', 'm')}: "
+        f"up to {p.highest.altitude_deg:.0f}° {p.highest.direction}",
+    )
+    return alarm
 
 
 # --------------------------------------------------------------------------- batch rows

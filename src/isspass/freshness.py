@@ -53,20 +53,48 @@ def check_age(
     ``max_days`` unless ``allow_stale``.
     """
     age = elements.age_days(when)
-    epoch = elements.epoch.strftime("%Y-%m-%d %H:%M UTC")
-    what = f"{age:.1f} days old" if age >= 0 else f"{-age:.1f} days before their epoch"
     if abs(age) > max_days and not allow_stale:
-        raise StaleElementsError(
-            f"elements for {elements.name} are {what} at the start of the window "
-            f"(epoch {epoch}, limit {max_days:g} days): update them (isspass update), give a fresh set "
-            "(--tle), or allow them (--allow-stale, allow_stale=True)"
-        )
+        raise StaleElementsError(stale_refusal(elements, when, max_days=max_days))
     if abs(age) > warn_days:
         return (
-            f"elements for {elements.name} are {what} at the start of the window "
-            f"(epoch {epoch}); times may be off by seconds or more"
+            f"{_age_sentence(elements, when)}; times may be off by "
+            f"{uncertainty_text(timing_uncertainty_s(elements, when))}, more after a manoeuvre"
         )
     return None
+
+
+def uncertainty_text(seconds: float) -> str:
+    """A timing uncertainty for people: ``±3 s``, ``±95 s``, ``±7.3 minutes``."""
+    if seconds < 120.0:
+        return f"±{max(seconds, 0.1):.2g} s" if seconds < 1.0 else f"±{seconds:.0f} s"
+    return f"±{seconds / 60.0:.1f} minutes"
+
+
+def _age_sentence(elements: Elements, when: datetime, limit: str = "") -> str:
+    age = elements.age_days(when)
+    epoch = elements.epoch.strftime("%Y-%m-%d %H:%M UTC")
+    what = f"{age:.1f} days old" if age >= 0 else f"{-age:.1f} days before their epoch"
+    return f"elements for {elements.name} are {what} at the start of the window (epoch {epoch}{limit})"
+
+
+def stale_refusal(
+    elements: Elements, when: datetime, *, max_days: float = MAX_AGE_DAYS, failure: str | None = None
+) -> str:
+    """The one line that refuses elements too old for a window starting at ``when``.
+
+    Says what failed on the way (``failure``: why no fresher set could be had) and every way
+    out: connect and update, give a file, or allow the old set knowing how far off its
+    times may be (the timing uncertainty at ``when``).
+    """
+    sentence = _age_sentence(elements, when, f", limit {max_days:g} days")
+    if failure:
+        sentence += f", and {failure}"
+    error = uncertainty_text(timing_uncertainty_s(elements, when))
+    return (
+        f"{sentence}. Ways out: connect to the internet and run 'isspass update'; give a fresh "
+        f"element set with --tle FILE; or allow these with --allow-stale (allow_stale=True), "
+        f"knowing that times may be off by {error}, more after a manoeuvre"
+    )
 
 
 def check_plausible(elements: Elements, start: datetime, end: datetime) -> None:

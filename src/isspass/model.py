@@ -163,6 +163,10 @@ class Pass:
     ``brightest_magnitude`` the brightest over the lit arc. Durations in seconds.
     ``timing_uncertainty_s`` estimates how far the times may be off from the element
     age alone (see :func:`isspass.freshness.timing_uncertainty_s`).
+    ``orbit_number`` is the satellite's revolution number at culmination and ``id`` the
+    pass's stable identifier (``"25544-58712-+47.37+008.54"``: satellite, orbit number,
+    place to 0.01°), which fresher elements moving the pass by minutes do not change
+    (see :mod:`isspass.revolutions`).
     """
 
     type: PassType
@@ -181,6 +185,8 @@ class Pass:
     visible_duration_s: float
     min_elevation_deg: float
     timing_uncertainty_s: float = 0.0
+    orbit_number: int | None = None
+    id: str = ""
 
     @property
     def visible(self) -> bool:

@@ -7,6 +7,7 @@ commands as one typed :class:`Settings` object on ``ctx.obj``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -17,6 +18,7 @@ from click.core import ParameterSource
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
 from .formats import RENDERERS
+from .mail import SECURITIES, check_address
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from .sources import ElementPolicy
@@ -83,6 +85,50 @@ class ElementsUrl(click.ParamType):
         try:
             return check_elements_url(str(value))
         except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class Duration(click.ParamType):
+    """A length of time: ``90s``, ``30m``, ``2h``, ``1d``, ``1h30m``; in seconds."""
+
+    name = "duration"
+    _PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+
+    def __init__(self, low_s: float, high_s: float) -> None:
+        self.low_s, self.high_s = low_s, high_s
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        parts = self._PART.findall(text) if len(text) <= 40 else []
+        if not parts or "".join(a + b for a, b in parts) != text:
+            self.fail(f"{str(value)[:40]!r} is not a duration like 30m, 2h, 1d or 1h30m", param, ctx)
+        seconds = sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
+        if not self.low_s <= seconds <= self.high_s:
+            self.fail(f"{str(value)[:40]!r} is outside {_span(self.low_s)}..{_span(self.high_s)}", param, ctx)
+        return seconds
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("m", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+class MailAddress(click.ParamType):
+    """An e-mail address (``you@example.org``): a local part, a domain, nothing that ends a header."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_address(str(value).strip())
+        except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
 
@@ -188,12 +234,54 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         "--quiet-if-none", is_flag=True, envvar="ISSPASS_QUIET_IF_NONE",
         help="Print nothing on stdout when there is no pass (warnings still go to stderr).",
     ),
+    "only_new": click.option(
+        "--only-new", is_flag=True, envvar="ISSPASS_ONLY_NEW",
+        help="Only passes not announced before (and changed or cancelled ones); nothing when none.",
+    ),
+    "within": click.option(
+        "--within", type=Duration(60.0, MAX_DAYS * 86400.0), envvar="ISSPASS_WITHIN",
+        help="Only passes that appear within this time from the start (30m, 2h): reminders.",
+    ),
+    "alarm": click.option(
+        "--alarm", type=Duration(0.0, 7 * 86400.0), envvar="ISSPASS_ALARM",
+        help="Add a reminder this long before each calendar event (15m).",
+    ),
+    "mail_to": click.option(
+        "--mail-to", type=MailAddress(), multiple=True, envvar="ISSPASS_MAIL_TO", metavar="ADDR",
+        help="Mail the report to ADDR over SMTP (repeatable) instead of printing it.",
+    ),
+    "mail_from": click.option(
+        "--mail-from", type=MailAddress(), envvar="ISSPASS_MAIL_FROM", metavar="ADDR",
+        help="Sender address (default: the SMTP user if it is an address, else isspass@this host).",
+    ),
+    "smtp_host": click.option(
+        "--smtp-host", default="localhost", envvar="ISSPASS_SMTP_HOST", show_default=True, metavar="HOST",
+        help="Mail server to send through.",
+    ),
+    "smtp_port": click.option(
+        "--smtp-port", type=click.IntRange(1, 65535), envvar="ISSPASS_SMTP_PORT", metavar="N",
+        help="Its port (default 587 for starttls, 465 for ssl, 25 for none).",
+    ),
+    "smtp_security": click.option(
+        "--smtp-security", type=click.Choice(SECURITIES), default="starttls", envvar="ISSPASS_SMTP_SECURITY",
+        show_default=True, help="STARTTLS, implicit TLS, or none (plain text: only when asked).",
+    ),
+    "smtp_user": click.option(
+        "--smtp-user", envvar="ISSPASS_SMTP_USER", metavar="USER",
+        help="Log in as USER; the password is read from ISSPASS_SMTP_PASSWORD, never an option.",
+    ),
     "chart_orientation": click.option(
         "--chart-orientation", type=click.Choice(CHART_ORIENTATIONS), default=CHART_ORIENTATIONS[0],
         envvar="ISSPASS_CHART_ORIENTATION", show_default=True,
         help="Sky charts: north-up (east on the left, for facing south) or south-up (for facing north).",
     ),
 }  # fmt: skip
+
+#: The options of mail delivery and announcements: the main command's only.
+MAIL_OPTIONS = (
+    "only_new", "within", "alarm", "mail_to", "mail_from", "smtp_host", "smtp_port", "smtp_security",
+    "smtp_user",
+)  # fmt: skip
 
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
@@ -240,6 +328,15 @@ class Settings:
     format: str
     output: str | None
     quiet_if_none: bool
+    only_new: bool = False
+    within: float | None = None  # seconds
+    alarm: float | None = None  # seconds
+    mail_to: tuple[str, ...] = ()
+    mail_from: str | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
     chart_orientation: str = CHART_ORIENTATIONS[0]
 
     def given_in(self, ctx: click.Context) -> Settings:

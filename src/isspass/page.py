@@ -26,7 +26,7 @@ dl.header dt { font-weight: bold; }
 dl.header dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: .3rem .45rem; border-bottom: 1px solid #d4d4d8; text-align: left; white-space: nowrap; }
-th { background: #f3f5f9; }
+th { background: #e6e9ef; }
 .table-wrap { overflow-x: auto; }
 section.pass { break-inside: avoid; page-break-inside: avoid; }
 section.pass svg { display: block; width: 100%; max-width: 30rem; height: auto; }
@@ -41,10 +41,10 @@ _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 def pass_anchor(p: Pass, number: int) -> str:
     """The fragment a pass is found under on the page: its id when passes carry one, else its number."""
-    pass_id = getattr(p, "id", None)
+    pass_id = p.id or None
     if pass_id is None:
         return f"pass-{number}"
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in str(pass_id))
+    safe = "".join(c if c.isalnum() or c in "+-_." else "-" for c in str(pass_id))
     return f"pass-{safe}"
 
 
@@ -105,7 +105,7 @@ def _table(report: Report) -> str:
         assert first is not None and top is not None and last is not None
         start = _local(first.time, zone)
         length = p.visible_duration_s if p.visible else p.duration_s
-        pass_id = getattr(p, "id", None)
+        pass_id = p.id or None
         label = _text(str(pass_id)) if pass_id is not None else str(number)
         magnitude = "" if p.magnitude is None else f"{p.magnitude:.1f}".replace("-", "−")
         cells = [

@@ -33,7 +33,7 @@ class SkyView:
     @property
     def pass_id(self) -> str | None:
         """The pass's stable id, when passes carry one."""
-        value = getattr(self.pass_, "id", None)
+        value = self.pass_.id or None
         return None if value is None else str(value)
 
 

@@ -11,7 +11,7 @@ import os
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .bundled import bundled_elements, standard_magnitudes
@@ -26,10 +26,10 @@ from .errors import (
     StaleElementsError,
     StaleElementsWarning,
 )
-from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age, check_plausible
+from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age, check_plausible, stale_refusal
 from .model import Elements, Satellite
-from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, needs_refresh, update_elements
-from .utc import as_utc
+from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, UpdateStatus, needs_refresh, update_elements
+from .utc import as_utc, now_utc
 
 #: Where the library looks for a GP endpoint when none is given (the command line's variable too).
 ELEMENTS_URL_ENV = "ISSPASS_ELEMENTS_URL"
@@ -114,7 +114,7 @@ def choose_satellite(
     """
     policy = ElementPolicy() if policy is None else policy
     _check_arguments(satellite, standard_magnitude)
-    start = datetime.now(timezone.utc) if start is None else as_utc(start)
+    start = now_utc() if start is None else as_utc(start)
     found: list[IsspassWarning] = []
     update = None
     if elements is not None:
@@ -132,8 +132,8 @@ def choose_satellite(
     check_plausible(chosen, start, start)
     try:
         age_warning = check_age(chosen, start, allow_stale=policy.allow_stale)
-    except StaleElementsError as exc:
-        raise StaleElementsError(_refusal(str(exc), update, found)) from None
+    except StaleElementsError:
+        raise StaleElementsError(_refusal(chosen, start, update, found)) from None
     if age_warning is not None:
         found.append(StaleElementsWarning(age_warning))
     return ElementChoice(_satellite(chosen, standard_magnitude), reason, update, tuple(found))
@@ -232,15 +232,20 @@ def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, no
     """The freshness policy: online, predicting from about now on, and the cache is old."""
     if policy.offline:
         return False
-    if start < datetime.now(timezone.utc) - _PAST_WINDOW:
+    if start < now_utc() - _PAST_WINDOW:
         return False  # fresh elements would not help a window in the past
     return needs_refresh(cache, norad_id, policy.refresh_after_h)
 
 
-def _refusal(message: str, update: UpdateResult | None, found: list[IsspassWarning]) -> str:
+def _refusal(
+    chosen: Elements, start: datetime, update: UpdateResult | None, found: list[IsspassWarning]
+) -> str:
     """The stale-elements refusal, saying why nothing fresher was at hand: a failed refresh, a bad cache."""
+    failure = None
     if update is not None and not update.ok:
-        message += f" (a refresh was tried: {update.message})"
+        tried = update.status is not UpdateStatus.BACKING_OFF
+        failure = f"{'a' if tried else 'no'} refresh was tried: {update.message}"
+    message = stale_refusal(chosen, start, failure=failure)
     damaged = [str(w) for w in found if isinstance(w, CacheWarning)]
     if damaged:
         message += f" ({damaged[0]})"

@@ -6,7 +6,6 @@ anything reaches the cache, and a lock so that concurrent runs ask only once.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import Enum
@@ -14,9 +13,9 @@ from enum import Enum
 from .cache import CLOCK_SKEW_S, ElementCache, FetchRecord, safe_text
 from .download import DEFAULT_ELEMENTS_URL, fetch, gp_url
 from .elements import decode_elements
-from .errors import CacheError, ElementsError, NetworkError
+from .errors import CacheError, ElementsError, NetworkError, UnreachableError
 from .model import Elements
-from .utc import utc_from_posix
+from .utc import now_posix, utc_from_posix
 
 #: Never ask for an object again within this long of its last successful fetch (CelesTrak's rule).
 MIN_INTERVAL_S = 2 * 3600.0
@@ -68,6 +67,7 @@ def update_elements(
     base_url: str = DEFAULT_ELEMENTS_URL,
     now: float | None = None,
     timeout_s: float = 10.0,
+    explicit: bool = False,
 ) -> UpdateResult:
     """Fetch one object's GP elements (OMM JSON) if CelesTrak's rules allow, and cache them.
 
@@ -78,13 +78,18 @@ def update_elements(
     cache cannot be written the server is not asked at all (``CACHE_UNUSABLE``): an answer
     that could not be recorded would be asked for again at every run. Problems found in
     the cache on the way are listed by ``cache.problems()``.
+
+    ``explicit`` is a person asking (``isspass update``): the back-off after failures that
+    never reached a server (no name, no connection: nothing was sent) is then waived, since
+    no server was burdened; after any answer from a server the 2-hour floor still holds.
     """
     try:
         cache.ensure_writable()
         with cache.lock() as locked:
             if not locked:
                 return UpdateResult(norad_id, UpdateStatus.BUSY, "another isspass is updating the cache")
-            return _update_locked(norad_id, cache, base_url, time.time() if now is None else now, timeout_s)
+            when = now_posix() if now is None else now
+            return _update_locked(norad_id, cache, base_url, when, timeout_s, explicit)
     except CacheError as exc:  # raised before any request: _update_locked handles its own
         return UpdateResult(
             norad_id,
@@ -95,10 +100,10 @@ def update_elements(
 
 
 def _update_locked(
-    norad_id: int, cache: ElementCache, base_url: str, now: float, timeout_s: float
+    norad_id: int, cache: ElementCache, base_url: str, now: float, timeout_s: float, explicit: bool = False
 ) -> UpdateResult:
     record = cache.record(norad_id, now)
-    waiting = _too_soon(cache, norad_id, record, now)
+    waiting = _too_soon(cache, norad_id, record, now, explicit)
     if waiting is not None:
         return waiting
     cached = _believable(cache, norad_id, now)
@@ -109,7 +114,7 @@ def _update_locked(
         newest = max(_answer_elements(body, norad_id), key=lambda e: e.epoch)
         _check_epoch(newest, cached, now)
     except (NetworkError, ElementsError) as exc:
-        return _failed(cache, norad_id, record, now, str(exc))
+        return _failed(cache, norad_id, record, now, str(exc), not isinstance(exc, UnreachableError))
     # The success is recorded first: if the elements then cannot be stored, the server
     # is still not asked again within 2 hours.
     succeeded = record.with_success(now)
@@ -136,13 +141,18 @@ def _update_locked(
     return UpdateResult(norad_id, UpdateStatus.UPDATED, message, replace(newest, source=f"cache ({path})"))
 
 
-def _too_soon(cache: ElementCache, norad_id: int, record: FetchRecord, now: float) -> UpdateResult | None:
-    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None."""
+def _too_soon(
+    cache: ElementCache, norad_id: int, record: FetchRecord, now: float, explicit: bool = False
+) -> UpdateResult | None:
+    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None.
+
+    An ``explicit`` request is not held back by failures that reached no server.
+    """
     last_success, what = record.last_success, "fetched"
     if last_success is None:
         # The history is lost or damaged: the element file's time still proves a fetch.
         stored = cache.stored_at(norad_id)
-        if stored is not None and stored <= max(now, time.time()) + CLOCK_SKEW_S:
+        if stored is not None and stored <= max(now, now_posix()) + CLOCK_SKEW_S:
             last_success, what = stored, "stored"
     if last_success is not None and now - last_success < MIN_INTERVAL_S:
         return UpdateResult(
@@ -151,7 +161,7 @@ def _too_soon(cache: ElementCache, norad_id: int, record: FetchRecord, now: floa
             f"elements for {norad_id} were {what} at {_when(last_success)}, less than "
             "2 hours ago: not asking again, using the cache",
         )
-    if record.failures and record.last_attempt is not None:
+    if record.failures and record.last_attempt is not None and not (explicit and not record.reached):
         wait = backoff_s(record.failures)
         if now - record.last_attempt < wait:
             return UpdateResult(
@@ -163,12 +173,14 @@ def _too_soon(cache: ElementCache, norad_id: int, record: FetchRecord, now: floa
     return None
 
 
-def _failed(cache: ElementCache, norad_id: int, record: FetchRecord, now: float, reason: str) -> UpdateResult:
+def _failed(
+    cache: ElementCache, norad_id: int, record: FetchRecord, now: float, reason: str, reached: bool = True
+) -> UpdateResult:
     """Record a failure (so that the next runs back off) and say what failed."""
     reason = safe_text(reason)
     message = f"could not update elements for {norad_id}: {reason}"
     try:
-        cache.save_record(norad_id, record.with_failure(now, reason), now)
+        cache.save_record(norad_id, record.with_failure(now, reason, reached), now)
     except CacheError as exc:
         message += f" (and the failure could not be recorded: {exc})"
     return UpdateResult(norad_id, UpdateStatus.FAILED, message)
@@ -178,7 +190,7 @@ def _believable(cache: ElementCache, norad_id: int, now: float) -> Elements | No
     """The newest cached set to compare an answer with, ignoring (and reporting) one from the
     future: elements cached under a wrong clock must not refuse every true answer for ever."""
     sets = cache.load(norad_id)
-    limit = utc_from_posix(max(now, time.time()) + CLOCK_SKEW_S)
+    limit = utc_from_posix(max(now, now_posix()) + CLOCK_SKEW_S)
     believable = [e for e in sets if e.epoch <= limit]
     if len(believable) < len(sets):
         cache.add_problem(
@@ -218,7 +230,7 @@ def needs_refresh(
     cache: ElementCache, norad_id: int, refresh_after_h: float, now: float | None = None
 ) -> bool:
     """Whether the main command's freshness policy asks for a fetch of this object."""
-    now = time.time() if now is None else now
+    now = now_posix() if now is None else now
     record = cache.record(norad_id, now)
     if not cache.load(norad_id):
         return True

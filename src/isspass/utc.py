@@ -5,6 +5,7 @@ The one place for the conversions (and their constants) that several modules sha
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -40,3 +41,45 @@ def unix_to_jd(unix_s: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float
 def jd_to_utc(jd: float, fraction: float = 0.0) -> datetime:
     """The aware UTC datetime of a Julian date given as a whole part and a fraction."""
     return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(days=(jd - UNIX_EPOCH_JD) + fraction)
+
+
+#: The variable that replaces "now" everywhere (a testing aid): an ISO 8601 UTC time.
+NOW_ENV = "ISSPASS_NOW"
+
+
+def now_utc() -> datetime:
+    """The current instant, aware UTC; ``$ISSPASS_NOW`` (ISO 8601 with a zone) replaces it.
+
+    Every decision that depends on the clock (the window's default start, the element age,
+    the refresh and back-off rules, what is announced) asks here, so that a run can be
+    replayed at a fixed time. A malformed value raises :class:`~isspass.errors.ConfigError`.
+    """
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return datetime.now(timezone.utc)
+    return parse_now(fixed)
+
+
+def now_posix() -> float:
+    """:func:`now_utc` as POSIX seconds."""
+    return now_utc().timestamp()
+
+
+def parse_now(text: str) -> datetime:
+    """An ``ISSPASS_NOW`` value: ISO 8601 with ``Z`` or an offset, 1900..2100; else ConfigError."""
+    from .errors import ConfigError
+    from .text import inert
+
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        when = datetime.fromisoformat(value) if len(value) <= 40 else None
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None or when.utcoffset() is None or not 1900 <= when.year <= 2100:
+        raise ConfigError(
+            f"environment variable {NOW_ENV} '{inert(text, 60)}': not an ISO 8601 time with a zone "
+            "between 1900 and 2100 (e.g. 2026-09-24T12:00:00Z)"
+        )
+    return when.astimezone(timezone.utc)

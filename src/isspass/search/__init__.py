@@ -26,6 +26,7 @@ from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
 from ..sources import load_satellite
+from ..utc import now_utc
 from .passes import observer_passes
 from .track import Track
 
@@ -197,7 +198,7 @@ def _check_number(name: str, value: float, low: float, high: float) -> float:
 
 def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     if start is None:
-        start = datetime.now(timezone.utc)
+        start = now_utc()
     if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
     days = _check_number("days", days, 0.0, _MAX_DAYS)
@@ -229,4 +230,6 @@ def _iter_chunks(
         sites = Sites.from_geodetic(
             [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
         )
-        yield from observer_passes(track, sites, float(min_elevation_deg), float(twilight_deg), visible_only)
+        yield from observer_passes(
+            track, sites, float(min_elevation_deg), float(twilight_deg), visible_only, chunk
+        )

@@ -5,6 +5,7 @@ Every event of every pass is looked at in one batch; only the final objects are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -14,7 +15,8 @@ from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
 from ..freshness import timing_uncertainty_s
-from ..model import Pass, PassPoint, PassType
+from ..model import Observer, Pass, PassPoint, PassType
+from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
 from .roots import Index, Intervals
 from .track import Track
@@ -68,8 +70,13 @@ def assemble_passes(
     types: PassTypes,
     wanted: Index,
     min_elevation_deg: float,
+    observers: Sequence[Observer] | None = None,
 ) -> list[Pass]:
-    """Evaluate every event of the wanted passes in one batch and build the :class:`Pass` objects."""
+    """Evaluate every event of the wanted passes in one batch and build the :class:`Pass` objects.
+
+    ``observers`` (one per site) give each pass its orbit number and id; without them the
+    passes have neither.
+    """
     count = passes.peak.size
     lit_time = per_owner(count, lit.owner, lit.end - lit.start, np.add, 0.0)
     table = event_times(track.shadow, passes, horizon_start, horizon_end, lit)[:, wanted]
@@ -80,6 +87,7 @@ def assemble_passes(
 
     t0 = track.t0
     elements = track.satellite.elements
+    ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -109,9 +117,28 @@ def assemble_passes(
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
                 timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
+                orbit_number=ids[col][0],
+                id=ids[col][1],
             )
         )
     return result
+
+
+def _pass_ids(
+    track: Track, observers: Sequence[Observer] | None, owner: Index, culmination_s: Array
+) -> list[tuple[int | None, str]]:
+    """The orbit number and id of each wanted pass (None and "" without observers)."""
+    if observers is None:
+        return [(None, "")] * owner.size
+    latitude = np.array([observers[int(k)].latitude_deg for k in owner], dtype=float)
+    numbers = pass_orbit_numbers(
+        track.satellite.elements, track.t0.timestamp() + culmination_s, latitude
+    )
+    norad = track.satellite.norad_id
+    return [
+        (int(n), pass_id(norad, int(n), observers[int(k)].latitude_deg, observers[int(k)].longitude_deg))
+        for n, k in zip(numbers, owner, strict=True)
+    ]
 
 
 def event_times(

@@ -6,10 +6,11 @@ Altitude peaks, their crossings of the minimum elevation and of the horizon, the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..model import Pass, PassType
+from ..model import Observer, Pass, PassType
 from ..sky import Array, Sites, sin_altitude_grid
 from .assemble import assemble_passes
 from .roots import Brackets, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
@@ -23,8 +24,12 @@ def observer_passes(
     min_elevation_deg: float,
     twilight_deg: float,
     visible_only: bool,
+    observers: Sequence[Observer] | None = None,
 ) -> list[list[Pass]]:
-    """All passes of the track over a chunk of sites: one list per site."""
+    """All passes of the track over a chunk of sites: one list per site.
+
+    ``observers``, the sites as given, give the passes their orbit numbers and ids.
+    """
     passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg)
     count = passes.peak.size
 
@@ -37,7 +42,7 @@ def observer_passes(
     if wanted.size == 0:
         return result
     built = assemble_passes(
-        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg
+        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg, observers
     )
     for index, item in zip(wanted.tolist(), built, strict=True):
         result[int(passes.owner[index])].append(item)
