@@ -54,8 +54,10 @@ def test_plain_mail_carries_the_table_an_html_table_and_the_calendar():
     assert server.received[0][1] == ["you@example.org", "friend@example.org"]
     assert message["Subject"] == "ISS: 5 visible passes over Zurich, first Thu 24 Sep 19:43"
     assert message["From"] == "isspass@example.org"
+    charts = ["image/png"] * len(expected["passes"])  # the sky charts, inline in the HTML part
     assert _parts(message) == [
-        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar",
+        "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html", *charts,
+        "text/calendar",
     ]  # fmt: skip
     plain = message.get_body(("plain",)).get_content()
     assert plain.replace("\r\n", "\n") == text

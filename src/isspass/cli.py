@@ -377,7 +377,19 @@ def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: S
     if mail is None or s.output is not None:
         _emit(_render(report, s), s.output)
     if mail is not None:
-        send(compose(report, mail, warnings), mail)
+        send(compose(report, mail, warnings, _chart_pngs(report, s)), mail)
+
+
+#: The width of the sky charts in a mail's HTML part, pixels (shown at 360, sharp on phones).
+MAIL_CHART_WIDTH_PX = 540
+
+
+def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
+    """A PNG sky chart of every pass of the report, for the mail's HTML part."""
+    from .chart import chart_png, sky_chart
+    from .skyview import sky_views
+
+    return [chart_png(sky_chart(v, s.chart_orientation), MAIL_CHART_WIDTH_PX) for v in sky_views(report)]
 
 
 def _report(ctx: click.Context, s: Settings) -> Report:

@@ -128,8 +128,12 @@ def plain_text(report: Report, warnings: Sequence[str] = ()) -> str:
     return ("\n".join(notes) + "\n\n" if notes else "") + render_text(report)
 
 
-def html_text(report: Report, warnings: Sequence[str] = ()) -> str:
-    """The HTML part: the same table, as a table a phone shows without scrolling sideways."""
+def html_text(report: Report, warnings: Sequence[str] = (), chart_ids: Sequence[str] = ()) -> str:
+    """The HTML part: the same table, as a table a phone shows without scrolling sideways.
+
+    ``chart_ids`` are the content ids of the passes' sky charts (inline PNG parts, one per
+    pass in order, or none): each is shown under the table, since mail clients show no SVG.
+    """
     zone = report.zone
     sat = report.satellite
     esc = html.escape
@@ -173,6 +177,13 @@ def html_text(report: Report, warnings: Sequence[str] = ()) -> str:
                 cells.append("new" if was is None else f"changed, was {was:%H:%M:%S}")
             out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         out.append("</table>")
+        for p, cid in zip(report.passes, chart_ids, strict=False):
+            lit = p.appears or p.rise
+            when = f"{local_time(lit.time, zone):%a %d %b %H:%M}"
+            out.append(
+                f'<p><b>{esc(when)}</b><br><img src="cid:{esc(cid)}" width="360" '
+                f'style="max-width:100%;height:auto" alt="{esc(f"Sky chart of the pass of {when}")}"></p>'
+            )
     else:
         fresh = "new " if report.news is not None else ""
         kind = "visible passes" if report.criteria.visible_only else "passes"
@@ -186,8 +197,14 @@ def html_text(report: Report, warnings: Sequence[str] = ()) -> str:
     return "\n".join(out) + "\n"
 
 
-def compose(report: Report, settings: MailSettings, warnings: Sequence[str] = ()) -> EmailMessage:
-    """The whole message: subject, a text part, an HTML part, and the passes as ``passes.ics``."""
+def compose(
+    report: Report, settings: MailSettings, warnings: Sequence[str] = (), charts: Sequence[bytes] = ()
+) -> EmailMessage:
+    """The whole message: subject, a text part, an HTML part, and the passes as ``passes.ics``.
+
+    ``charts`` are PNG sky charts of the report's passes, in order (or none): they go into
+    the HTML part as inline images; the text part is the same with or without them.
+    """
     message = EmailMessage()
     message["Subject"] = subject(report)
     message["From"] = settings.sender
@@ -196,7 +213,14 @@ def compose(report: Report, settings: MailSettings, warnings: Sequence[str] = ()
     message["Message-ID"] = make_msgid("isspass", settings.sender.rpartition("@")[2] or None)
     message["X-Mailer"] = f"isspass {__version__}"
     message.set_content(plain_text(report, warnings))
-    message.add_alternative(html_text(report, warnings), subtype="html")
+    domain = settings.sender.rpartition("@")[2] or None
+    cids = [make_msgid(f"chart{n}", domain) for n in range(1, len(charts) + 1)]
+    message.add_alternative(html_text(report, warnings, [cid[1:-1] for cid in cids]), subtype="html")
+    if charts:
+        html_part = message.get_body(("html",))
+        assert html_part is not None
+        for n, (cid, png) in enumerate(zip(cids, charts, strict=True), start=1):
+            html_part.add_related(png, maintype="image", subtype="png", cid=cid, filename=f"pass-{n}.png")
     message.add_attachment(render_ics(report), subtype="calendar", charset="utf-8", filename="passes.ics")
     return message
 
