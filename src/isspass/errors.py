@@ -75,6 +75,11 @@ class RefreshWarning(IsspassWarning):
     """A refresh of the elements was due but failed; the elements at hand were used."""
 
 
+class SatelliteSkippedWarning(IsspassWarning):
+    """One satellite of several could not be predicted over the window (decayed, elements too old)
+    and was left out; the others were searched."""
+
+
 class CacheWarning(IsspassWarning):
     """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
 

@@ -13,6 +13,7 @@ every refinement is one vectorised batch over all of a chunk's passes.
 ``track``: the satellite over the window, observer-free, with its eclipses.
 ``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
 via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
+``fleet``: many satellites: one Sun for the window, a track each, passes merged in time order.
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
 from ..sources import load_satellite
 from ..utc import now_utc
+from .fleet import iter_fleet_passes, unique_satellites
 from .passes import observer_passes
 from .track import Track
+
+#: What the search accepts as ``satellite``: one, given or to be looked up, or a sequence of them.
+OneSatellite = Satellite | int | str | None
+Satellites = OneSatellite | Sequence[Satellite | int | str]
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -44,7 +50,7 @@ def find_passes(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -67,6 +73,13 @@ def find_passes(
     window, refreshed over the network first when due unless ``offline``; a
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
+
+    ``satellite`` may also be a sequence of these (``[iss, 48274, "HST"]``): the passes of
+    all of them, merged in the order they can be seen (each pass's ``satellite`` says whose
+    it is), the same as one search per satellite but with the Sun and the Earth's rotation
+    computed once. Each catalogue number counts once. A satellite of the sequence that
+    cannot be predicted over the window (SGP4 finds it decayed, or its elements are over a
+    year from it) is left out with a :class:`~isspass.SatelliteSkippedWarning`.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> zurich = Observer(47.3744, 8.5410)
@@ -92,7 +105,7 @@ def find_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -128,7 +141,7 @@ def iter_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -141,6 +154,14 @@ def iter_passes_many(
     Arguments are checked before the first item is produced; memory stays bounded by one
     chunk whatever the number of observers.
     """
+    if _is_sequence(satellite):
+        fleet, begin, duration_s = _prepare_fleet(
+            observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
+            offline, allow_stale,
+        )  # fmt: skip
+        return iter_fleet_passes(
+            fleet, observers, begin, duration_s, min_elevation_deg, twilight_deg, visible_only, chunk_size
+        )
     track = _prepare_many(
         observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
     )
@@ -150,17 +171,19 @@ def iter_passes_many(
 # --------------------------------------------------------------------------- argument checks and chunks
 
 
-def _prepare_many(
+def _is_sequence(satellite: object) -> bool:
+    return isinstance(satellite, Sequence) and not isinstance(satellite, (str, bytes))
+
+
+def _check_arguments(
     observers: Sequence[Observer],
     start: datetime | None,
     days: float,
-    satellite: Satellite | int | str | None,
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
-    offline: bool,
-    allow_stale: bool,
-) -> Track | None:
+) -> tuple[datetime, float]:
+    """The window (UTC start, seconds) once every argument is checked."""
     for observer in observers:
         if not isinstance(observer, Observer):
             raise TypeError("observers must be isspass.Observer objects")
@@ -169,6 +192,42 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
+    return start, duration_s
+
+
+def _prepare_fleet(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellites: Sequence[Satellite | int | str],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+) -> tuple[list[Satellite], datetime, float]:
+    begin, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
+    if not satellites:
+        raise ValueError("satellite: an empty sequence names no satellite")
+    for item in satellites:
+        if item is None or _is_sequence(item):
+            raise TypeError("satellite: a sequence must hold Satellite objects, NORAD numbers or names")
+    fleet = [_resolve_satellite(item, begin, offline, allow_stale) for item in satellites]
+    return unique_satellites(fleet), begin, duration_s
+
+
+def _prepare_many(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellite: OneSatellite,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+) -> Track | None:
+    start, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
     satellite = _resolve_satellite(satellite, start, offline, allow_stale)
     check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
     if not observers:

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
 from ..freshness import timing_uncertainty_s
-from ..model import Observer, Pass, PassPoint, PassType
+from ..model import Observer, Pass, PassPoint, PassType, SatelliteId
 from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
 from .roots import Index, Intervals
@@ -88,6 +88,7 @@ def assemble_passes(
     t0 = track.t0
     elements = track.satellite.elements
     ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
+    which = SatelliteId(track.satellite.name, track.satellite.norad_id)
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -119,6 +120,7 @@ def assemble_passes(
                 timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
                 orbit_number=ids[col][0],
                 id=ids[col][1],
+                satellite=which,
             )
         )
     return result

@@ -39,14 +39,25 @@ class Track:
         return datetime.fromtimestamp(self.orbit.sun.t0_unix, tz=timezone.utc)
 
     @classmethod
-    def build(cls, satellite: Satellite, start: datetime, duration_s: float) -> Track:
+    def build(
+        cls, satellite: Satellite, start: datetime, duration_s: float, sun: SunTrack | None = None
+    ) -> Track:
+        """The track of ``satellite`` over ``duration_s`` seconds from ``start``.
+
+        ``sun``, the Sun over the window (``t0`` = ``start``), is built when not given; a
+        search of many satellites builds it once and hands it to each.
+        """
         period = satellite.elements.period_s
         step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
         pad = max(period, 1800.0)
         count = math.ceil((duration_s + 2 * pad) / step) + 1
         grid = -pad + step * np.arange(count)
         t0 = start.timestamp()
-        orbit = Orbit(satellite.elements.satrec, SunTrack.build(t0, grid[0], grid[-1]))
+        if sun is None:
+            sun = SunTrack.build(t0, grid[0], grid[-1])
+        elif sun.t0_unix != t0 or not sun.covers(grid[0], grid[-1]):
+            raise ValueError("the Sun track given does not cover this satellite's window")
+        orbit = Orbit(satellite.elements.satrec, sun)
         r_teme, v_teme = orbit.teme(grid)
         r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
 
