@@ -27,6 +27,7 @@ from .errors import (
     StaleElementsWarning,
 )
 from .freshness import MAX_AGE_DAYS, WARN_AGE_DAYS, check_age, check_plausible, stale_refusal
+from .groups import fresh_in_a_group, group_members
 from .model import Elements, Satellite
 from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, UpdateStatus, needs_refresh, update_elements
 from .utc import as_utc, now_utc
@@ -194,8 +195,8 @@ def _satellite(chosen: Elements, standard_magnitude: float | None) -> Satellite:
 
 
 def available_elements(cache: ElementCache) -> list[Elements]:
-    """Every element set isspass knows without the network: cached, then bundled."""
-    return cache.load_all() + bundled_elements()
+    """Every element set isspass knows without the network: cached (objects, then groups), then bundled."""
+    return cache.load_all() + group_members(cache) + bundled_elements()
 
 
 def _from_cache(
@@ -234,7 +235,9 @@ def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, no
         return False
     if start < now_utc() - _PAST_WINDOW:
         return False  # fresh elements would not help a window in the past
-    return needs_refresh(cache, norad_id, policy.refresh_after_h)
+    if not needs_refresh(cache, norad_id, policy.refresh_after_h):
+        return False
+    return not fresh_in_a_group(cache, norad_id, policy.refresh_after_h)  # a group's set serves it
 
 
 def _refusal(
