@@ -11,8 +11,9 @@ import os
 import shutil
 import socket
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
+from .bundled import bundled_elements
 from .cache import ElementCache
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
@@ -37,6 +39,7 @@ from .errors import (
     ElementsMissingError,
     IsspassError,
     OutputError,
+    SatelliteSkippedWarning,
     exit_code,
 )
 from .formats import (
@@ -47,15 +50,18 @@ from .formats import (
     batch_csv_row,
     batch_json_line,
 )
+from .groups import TONIGHT_GROUPS, GroupCache, GroupUpdate, update_group
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
 from .mail import PASSWORD_ENV, MailSettings, compose, send
-from .model import Observer, Pass
+from .model import Observer, Pass, Satellite
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
     NOT_CONFIGURABLE,
     PASS_OPTIONS,
+    GroupName,
+    Number,
     Settings,
     options,
     pass_settings,
@@ -65,10 +71,11 @@ from .search import (
     find_passes,
     iter_passes_many,
 )
-from .sources import ElementChoice, available_elements, choose_satellite
+from .selection import choose_satellites
+from .sources import ElementChoice, choose_satellite
 from .storage import open_output, write_output
 from .text import inert
-from .update import UpdateStatus, update_elements
+from .update import UpdateResult, UpdateStatus, update_elements
 from .utc import now_utc
 
 
@@ -210,6 +217,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
     isspass config                             the settings in effect, and from where
     isspass batch places.csv                   passes over many places
     isspass chart --lat 47.37 --lon 8.54 -o pass.png   the sky chart of the next pass
+    isspass tonight --lat 47.37 --lon 8.54     tonight's bright satellites (cached groups)
 
     Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
     4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped,
@@ -265,11 +273,72 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
     choice = choose_satellite(
-        s.satellite, elements=given, start=start, standard_magnitude=s.std_mag, policy=s.policy()
+        s.satellite[0] if s.satellite else None,
+        elements=given,
+        start=start,
+        standard_magnitude=s.std_mag,
+        policy=s.policy(),
     )
     for warning in choice.warnings:
         click.echo(f"isspass: warning: {warning}", err=True)
     return choice
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The satellites the options ask for, and the warnings given while choosing them."""
+
+    satellites: tuple[Satellite, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def request(self) -> Satellite | list[Satellite]:
+        """What the search is given: one satellite, or the list of several."""
+        return self.satellites[0] if len(self.satellites) == 1 else list(self.satellites)
+
+    @property
+    def several(self) -> tuple[Satellite, ...]:
+        """The report's ``satellites``: all of them when several, else none."""
+        return self.satellites if len(self.satellites) > 1 else ()
+
+
+def _chosen(s: Settings, start: datetime) -> _Chosen:
+    """One satellite through the policy exactly as ever; several (repeated, all, groups) through
+    :func:`isspass.selection.choose_satellites`. Warnings go to stderr."""
+    if not s.several:
+        one = _choose(s, start)
+        return _Chosen((one.satellite,), tuple(str(w) for w in one.warnings))
+    given = None
+    if s.tle is not None:
+        given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
+    try:
+        fleet = choose_satellites(
+            s.satellite or (() if s.group else (ISS_NORAD_ID,)),
+            groups=s.group,
+            elements=given,
+            start=start,
+            standard_magnitude=s.std_mag,
+            policy=s.policy(),
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for warning in fleet.warnings:
+        click.echo(f"isspass: warning: {warning}", err=True)
+    return _Chosen(fleet.satellites, tuple(str(w) for w in fleet.warnings))
+
+
+@contextlib.contextmanager
+def _left_out(found: list[str]) -> Iterator[None]:
+    """Satellites the search leaves out (decayed in the window…): one warning line each on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SatelliteSkippedWarning)
+        yield
+    for item in caught:
+        if isinstance(item.message, SatelliteSkippedWarning):
+            found.append(str(item.message))
+            click.echo(f"isspass: warning: {item.message}", err=True)
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
@@ -281,18 +350,20 @@ def _predict(ctx: click.Context, s: Settings) -> None:
     observer = Observer(s.lat, s.lon, s.elevation)
     zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    choice = _choose(s, start)
-    satellite = choice.satellite
+    chosen = _chosen(s, start)
+    satellite = chosen.satellites[0]
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
-    passes = find_passes(
-        observer,
-        start,
-        days,
-        satellite=satellite,
-        min_elevation_deg=s.min_elevation,
-        twilight_deg=s.twilight,
-        visible_only=not s.all,
-    )
+    left_out: list[str] = []
+    with _left_out(left_out):
+        passes = find_passes(
+            observer,
+            start,
+            days,
+            satellite=chosen.request,
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=not s.all,
+        )
     passes = _select(passes, s)
     shown = passes
     if s.within is not None:  # reminders: the passes that appear soon
@@ -313,11 +384,12 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         ),
         passes=tuple(shown),
         alarm_s=s.alarm,
+        satellites=chosen.several,
     )
-    warnings = [str(w) for w in choice.warnings]
+    told = [*chosen.warnings, *left_out]
     if not s.only_new:
         if shown or not s.quiet_if_none:
-            _deliver(report, s, mail, warnings)
+            _deliver(report, s, mail, told)
         return
     log = _announce_log(s, report)
     with log.held():
@@ -328,7 +400,7 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         news = compare(shown, passes, remembered, start=start, end=report.end, now=now)
         if news.empty:
             return  # nothing new: no output, no mail
-        _deliver(replace(report, passes=news.passes, news=news), s, mail, [*warnings, *log.problems])
+        _deliver(replace(report, passes=news.passes, news=news), s, mail, [*told, *log.problems])
         log.save(remember(remembered, news, now))  # only once it went out
 
 
@@ -363,7 +435,9 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
     o = report.observer
     c = report.criteria
     what = {
-        "satellite": report.satellite.norad_id,
+        # Several satellites: the request, not its members (a group's membership changes).
+        "satellite": {"keys": list(s.satellite), "groups": list(s.group)} if report.several
+        else report.satellite.norad_id,
         "place": [round(o.latitude_deg, 4), round(o.longitude_deg, 4)],
         "criteria": [c.min_elevation_deg, c.twilight_deg, c.visible_only, c.min_peak_deg, c.brighter_than],
         "within_s": s.within,
@@ -401,20 +475,22 @@ def _report(ctx: click.Context, s: Settings) -> Report:
     observer = Observer(s.lat, s.lon, s.elevation)
     zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    satellite = _choose(s, start).satellite
-    passes = find_passes(
-        observer,
-        start,
-        s.days,
-        satellite=satellite,
-        min_elevation_deg=s.min_elevation,
-        twilight_deg=s.twilight,
-        visible_only=not s.all,
-    )
+    chosen = _chosen(s, start)
+    with _left_out([]):
+        passes = find_passes(
+            observer,
+            start,
+            s.days,
+            satellite=chosen.request,
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=not s.all,
+        )
     return Report(
         observer=observer,
         timezone=zone_name,
-        satellite=satellite,
+        satellite=chosen.satellites[0],
+        satellites=chosen.several,
         start=start,
         end=start + timedelta(days=s.days),
         criteria=Criteria(
@@ -526,30 +602,56 @@ def _command_path() -> str:
     multiple=True,
     type=click.IntRange(1, 999_999_999),
     metavar="NORAD_ID",
-    help="Also fetch this satellite (repeatable); the ISS is always fetched.",
+    help="Also fetch this satellite (repeatable); the ISS is always fetched (by a group holding it, if any).",
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    type=GroupName(),
+    metavar="NAME",
+    help="Also fetch this CelesTrak group (stations, visual…): every object in it, in one request; "
+    "repeatable.",
 )
 @options(*NETWORK_OPTIONS)
 @pass_settings
 @click.pass_context
-def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, ...], **_: Any) -> None:
+def update_command(
+    ctx: click.Context, given: Settings, satellites: tuple[int, ...], groups: tuple[str, ...], **_: Any
+) -> None:
     """Fetch fresh elements (CelesTrak GP, OMM JSON) into the cache.
 
-    Politely: never twice within 2 hours for the same object, no retries, and after a
-    failure a back-off of 2 hours doubling up to a day. The cache is replaced only by
-    validated elements, atomically. Exit code 6 when an object could not be updated.
+    Politely: never twice within 2 hours for the same object or group, no retries, and
+    after a failure a back-off of 2 hours doubling up to a day. The cache is replaced only
+    by validated elements, atomically. Exit code 6 when an object could not be updated.
     """
     s = given.given_in(ctx)
     if s.offline:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
     with _library_errors():
-        _update(ctx, s, satellites)
+        _update(ctx, s, satellites, groups)
 
 
-def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> None:
+def _update(
+    ctx: click.Context, s: Settings, satellites: tuple[int, ...], groups: tuple[str, ...] = ()
+) -> None:
+    """Groups first, one request each; then the objects no group of this run brought."""
     cache = ElementCache()
-    wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
-    for position, norad_id in enumerate(wanted):
-        result = update_elements(norad_id, cache=cache, base_url=s.elements_url, explicit=True)
+    wanted: list[int | str] = [f"group {g}" for g in dict.fromkeys(groups)]
+    wanted += list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
+    brought: set[int] = set()
+    for position, item in enumerate(wanted):
+        if isinstance(item, int) and item in brought:
+            click.echo(f"elements for {item} came with a group")
+            continue
+        if isinstance(item, str):
+            result: UpdateResult | GroupUpdate = update_group(
+                item.removeprefix("group "), cache=cache, base_url=s.elements_url, explicit=True
+            )
+            if isinstance(result, GroupUpdate) and result.ok:
+                brought.update(e.norad_id for e in result.members)
+        else:
+            result = update_elements(item, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
             click.echo(result.message)
             continue
@@ -559,6 +661,98 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
             rest = ", ".join(str(n) for n in wanted[position + 1 :])
             click.echo(f"isspass: not asking for {rest} after that", err=True)
         ctx.exit(EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK)
+
+
+#: ``isspass tonight``: passes brighter than this magnitude (naked eye from a suburb).
+TONIGHT_BRIGHTER_THAN = 3.5
+#: Tonight ends at the first local noon after the start that is at least this far ahead.
+_TONIGHT_AT_LEAST = timedelta(hours=6)
+
+
+@cli.command("tonight")
+@options("lat", "lon", "elevation", "tz", "start", "min_elevation", "min_peak", "twilight", "std_mag",
+         "allow_stale", "offline", "refresh_after", "elements_url", "format", "output")  # fmt: skip
+@click.option("--brighter-than", "tonight_brighter", type=Number(-30, 30), default=TONIGHT_BRIGHTER_THAN,
+              show_default=True, help="Only passes brighter than this magnitude.")  # fmt: skip
+@pass_settings
+@click.pass_context
+def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float, **_: Any) -> None:
+    """Tonight's visible passes of every bright satellite, in time order: the one command before going out.
+
+    Every object of the cached groups visual and stations ('isspass update --group visual
+    --group stations' fetches them) brighter than --brighter-than, from now (or --start)
+    to the next local noon at least 6 hours ahead. Without cached groups: the ISS alone,
+    and how to fetch the groups. Exit code 0 with passes or without.
+    """
+    s = replace(given.given_in(ctx), brighter_than=tonight_brighter, all=False)
+    with _library_errors():
+        _tonight(ctx, s)
+
+
+def _tonight(ctx: click.Context, s: Settings) -> None:
+    if s.lat is None or s.lon is None:
+        raise click.UsageError(
+            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
+        )
+    observer = Observer(s.lat, s.lon, s.elevation)
+    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+    zone = ZoneInfo(zone_name)
+    start = _parse_start(s.start, zone).astimezone(timezone.utc)
+    end = _tonight_end(start, zone)
+    cached = [g for g in TONIGHT_GROUPS if GroupCache(ElementCache()).path(g) is not None]
+    note = None
+    if cached:
+        s = replace(s, group=tuple(cached), satellite=(), tle=None)
+        used = " and ".join(cached)
+        elements_text = f"the cached group{'s' if len(cached) > 1 else ''} {used}"
+    else:
+        s = replace(s, group=(), satellite=(), tle=None)
+        elements_text = None
+        note = (
+            "No satellite groups are cached: this is the ISS alone. For every bright satellite, run "
+            "'isspass update --group visual --group stations' once a day."
+        )
+    chosen = _chosen(s, start)
+    with _left_out([]):
+        passes = find_passes(
+            observer,
+            start,
+            (end - start).total_seconds() / 86400.0,
+            satellite=chosen.request,
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+        )
+    report = Report(
+        observer=observer,
+        timezone=zone_name,
+        satellite=chosen.satellites[0],
+        satellites=chosen.several,
+        start=start,
+        end=end,
+        criteria=Criteria(
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=True,
+            min_peak_deg=s.min_peak,
+            brighter_than=s.brighter_than,
+        ),
+        passes=tuple(_select(passes, s)),
+        elements_text=elements_text,
+        note=note if s.format == "text" else None,
+    )
+    if note is not None and s.format != "text":
+        click.echo(f"isspass: note: {note}", err=True)
+    _emit(_render(report, s), s.output)
+
+
+def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
+    """The first local noon at least 6 hours after ``start``: the end of the coming night (UTC)."""
+    local = start.astimezone(zone)
+    noon = datetime(local.year, local.month, local.day, 12, tzinfo=zone)
+    while noon.astimezone(timezone.utc) - start < _TONIGHT_AT_LEAST:
+        day = noon.date() + timedelta(days=1)
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
+    return noon.astimezone(timezone.utc)
 
 
 @cli.command("batch")
@@ -600,18 +794,19 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
     if not places:
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
-    satellite = _choose(s, start).satellite
+    chosen = _chosen(s, start)
     results = iter_passes_many(
         [place.observer for place in places],
         start,
         s.days,
-        satellite=satellite,
+        satellite=chosen.request,
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
         visible_only=not s.all,
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     with (
+        _left_out([]),
         _destination(output) as out,
         click.progressbar(
             length=len(places), label="observers", file=sys.stderr if show_bar else _Null()
@@ -652,13 +847,13 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 
 @cli.command("elements")
 def elements_command() -> None:
-    """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
+    """List the element sets isspass knows: source, epoch and age, the cached groups, the cache's problems."""
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
     click.echo(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
-    for e in available_elements(cache):
+    for e in cache.load_all() + bundled_elements():
         line = (
             f"{e.norad_id:>6}  {e.name:<20}  epoch {e.epoch:%Y-%m-%d %H:%M} UTC  "
             f"{e.age_days(now):6.1f} days old  {e.source}"
@@ -672,8 +867,36 @@ def elements_command() -> None:
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
             click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+    _list_groups(cache, now)
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
+
+
+def _list_groups(cache: ElementCache, now: datetime) -> None:
+    """One line per cached group (its size, epochs and fetch), and its failed fetches."""
+    groups = GroupCache(cache)
+    records = groups.records()
+    for name in groups.names():
+        members = groups.load(name)
+        if not members:
+            continue
+        epochs = [e.epoch for e in members]
+        ages = [e.age_days(now) for e in members]
+        line = (
+            f"group {name}: {len({e.norad_id for e in members})} objects, "
+            f"epochs {min(epochs):%Y-%m-%d %H:%M} to {max(epochs):%Y-%m-%d %H:%M} UTC "
+            f"({min(ages):.1f} to {max(ages):.1f} days old), "
+            f"{inert(str(groups.path(name)))}"
+        )
+        record = records.get(name)
+        if record is not None and record.last_success is not None:
+            fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
+            line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
+        click.echo(line)
+    for name, record in sorted(records.items()):
+        if record.failures and record.last_attempt is not None:
+            when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
+            click.echo(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
 
 
 @cli.command("chart")
@@ -708,7 +931,8 @@ def chart_command(
         from .skyview import sky_view
 
         chosen = report.passes[index]
-        view = sky_view(chosen, report.observer, report.satellite, report.timezone, number=index + 1)
+        owner = report.satellite_of(chosen)
+        view = sky_view(chosen, report.observer, owner, report.timezone, number=index + 1)
         drawing = sky_chart(view, s.chart_orientation)
         if kind == "png":
             assert output is not None
@@ -737,7 +961,7 @@ def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int
         if number > len(passes):
             have = f"only {len(passes)}" if passes else "no"
             raise click.BadParameter(
-                f"{number}: there are {have} {kind} of {report.satellite.name} in this window",
+                f"{number}: there are {have} {kind} of {report.what} in this window",
                 param_hint="'--pass'",
             )
         return number - 1

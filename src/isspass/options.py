@@ -18,6 +18,7 @@ from click.core import ParameterSource
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
 from .formats import RENDERERS
+from .groups import check_group_name
 from .mail import SECURITIES, check_address
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
@@ -132,6 +133,33 @@ class MailAddress(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class SatelliteKeys(click.ParamType):
+    """A NORAD number, a name or ``all``; several in ``ISSPASS_SATELLITE`` separated by commas
+    (names hold spaces: ``ISSPASS_SATELLITE="ISS (ZARYA),HST"``)."""
+
+    name = "norad_id|name|all"
+    envvar_list_splitter = ","
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not text:
+            self.fail("an empty satellite name", param, ctx)
+        return text
+
+
+class GroupName(click.ParamType):
+    """A CelesTrak group (``stations``, ``visual``…); several in ``ISSPASS_GROUP`` separated by commas."""
+
+    name = "group"
+    envvar_list_splitter = ","
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_group_name(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 class TimeZone(click.ParamType):
     name = "zone"
 
@@ -198,8 +226,15 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Element file (TLE, 3LE or OMM JSON); - for stdin.",
     ),
     "satellite": click.option(
-        "--satellite", metavar="NORAD_ID|NAME", envvar="ISSPASS_SATELLITE",
-        help="Which satellite (default the ISS, 25544).",
+        "--satellite", type=SatelliteKeys(), multiple=True, metavar="NORAD_ID|NAME|all",
+        envvar="ISSPASS_SATELLITE",
+        help="Which satellite (default the ISS, 25544); repeat it for several; all: every one of the "
+        "element file, or every one known.",
+    ),
+    "group": click.option(
+        "--group", type=GroupName(), multiple=True, metavar="NAME", envvar="ISSPASS_GROUP",
+        help="Every object of this CelesTrak group (stations, visual…) as cached by 'isspass update "
+        "--group NAME'; repeatable.",
     ),
     "std_mag": click.option(
         "--std-mag", type=Number(-30, 30), envvar="ISSPASS_STD_MAG",
@@ -285,7 +320,7 @@ MAIL_OPTIONS = (
 
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
-    "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
+    "tle", "satellite", "group", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
     "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url",
 )  # fmt: skip
 #: The options that say where to fetch elements from: also taken by update.
@@ -319,7 +354,7 @@ class Settings:
     brighter_than: float | None
     all: bool
     tle: str | None
-    satellite: str | None
+    satellite: tuple[str, ...]
     std_mag: float | None
     allow_stale: bool
     offline: bool
@@ -338,6 +373,13 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str | None = None
     chart_orientation: str = CHART_ORIENTATIONS[0]
+    group: tuple[str, ...] = ()
+
+    @property
+    def several(self) -> bool:
+        """Whether the options ask for more than one satellite (repeated, ``all``, or a group)."""
+        keys = self.satellite
+        return len(keys) > 1 or bool(self.group) or any(k.strip().lower() == "all" for k in keys)
 
     def given_in(self, ctx: click.Context) -> Settings:
         """These settings with the options typed on ``ctx``'s own command line winning.
