@@ -19,12 +19,14 @@ from .errors import (
     PropagationError,
     RefreshWarning,
     SatelliteNotFoundError,
+    SatelliteSkippedWarning,
     StaleElementsError,
     StaleElementsWarning,
 )
-from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
+from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, SatelliteId, compass_point
 from .pass_track import PassTrack, pass_track
 from .search import find_passes, find_passes_many, iter_passes_many
+from .selection import FleetChoice, choose_satellites
 from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "ElementPolicy",
     "Elements",
     "ElementsError",
+    "FleetChoice",
     "IsspassError",
     "IsspassWarning",
     "Observer",
@@ -43,12 +46,15 @@ __all__ = [
     "PropagationError",
     "RefreshWarning",
     "Satellite",
+    "SatelliteId",
     "SatelliteNotFoundError",
+    "SatelliteSkippedWarning",
     "StaleElementsError",
     "StaleElementsWarning",
     "__version__",
     "bundled_elements",
     "choose_satellite",
+    "choose_satellites",
     "compass_point",
     "find_passes",
     "find_passes_many",
