@@ -174,8 +174,17 @@ def _fleet_lines(report: Report) -> list[str]:
     return [
         f"{len(sats)} satellites over {_place(report.observer)}",
         f"Elements: {shown}, epochs {min(epochs):%Y-%m-%d %H:%M} to {max(epochs):%Y-%m-%d %H:%M} UTC "
-        f"({min(ages):.1f} to {max(ages):.1f} days old at the start)",
+        f"({_ages_text(min(ages), max(ages))})",
     ]
+
+
+def _ages_text(youngest: float, oldest: float) -> str:
+    """The span of the element ages at the start of the window (days; negative: before the epoch)."""
+    if youngest >= 0:
+        return f"{youngest:.1f} to {oldest:.1f} days old at the start"
+    if oldest <= 0:
+        return f"the window starts {-oldest:.1f} to {-youngest:.1f} days before the epochs"
+    return f"from {-youngest:.1f} days before the epochs to {oldest:.1f} days old at the start"
 
 
 def _satellite_cell(p: Pass) -> str:
