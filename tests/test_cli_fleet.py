@@ -135,3 +135,11 @@ def test_tonight_every_bright_satellite_of_the_cached_groups(cached_groups):
     assert len(doc["passes"]) == len(rows) and doc["criteria"]["brighter_than"] == 3.5
     fainter = run("tonight", *ZURICH, "--offline", "--brighter-than", "5").stdout.splitlines()
     assert len(fainter) > len(lines)
+
+
+def test_the_readme_shows_what_tonight_prints(cached_groups):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Tonight.**") :]
+    shown = section[section.index("```text\n") + 8 : section.index("```\n", section.index("```text"))]
+    printed = run("tonight", *ZURICH, "--offline", ISSPASS_NOW="2026-02-22T15:00:00Z").stdout
+    assert printed.startswith(shown) and len(printed.splitlines()) == len(shown.splitlines()) + 24
