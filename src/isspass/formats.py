@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .errors import IsspassWarning
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
 from .text import csv_cell
@@ -34,7 +35,8 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a renderer needs: where, what, when, by which rules, and the passes."""
+    """Everything a renderer needs: where, what, when, by which rules, the passes, and the warnings
+    given about the elements (stale, a manoeuvre…), which JSON carries in its header."""
 
     observer: Observer
     timezone: str
@@ -43,6 +45,7 @@ class Report:
     end: datetime
     criteria: Criteria
     passes: tuple[Pass, ...]
+    warnings: tuple[IsspassWarning, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -229,6 +232,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "min_peak": c.min_peak_deg,
             "brighter_than": c.brighter_than,
         },
+        "warnings": [{"kind": w.kind, "message": str(w)} for w in report.warnings],
         "passes": [pass_to_dict(p) for p in report.passes],
     }
 
