@@ -87,7 +87,8 @@ def main() -> None:
     bundled = isspass.bundled_elements()[0]
     print_band("bundled ISS set alone", bundled, None)
     bands = timing_band_s(np.array(AGES_DAYS), 14.3, 1e-7)
-    print(f"  {'a satellite at 800 km (n 14.3 rev/day, ndot/2 1e-7)':<70} " + _row(bands))
+    label = "a satellite at 800 km (n 14.3 rev/day, ndot/2 1e-7)"
+    print(f"  {label:<72} " + _row(bands))
 
 
 def print_detection(name: str, history: ElementHistory) -> None:
@@ -133,7 +134,7 @@ def print_file(
 
 def print_band(label: str, elements: isspass.Elements, drag: float | None) -> None:
     bands = [timing_uncertainty_s(elements, elements.epoch + timedelta(days=d), drag) for d in AGES_DAYS]
-    print(f"  {label:<70} " + _row(bands))
+    print(f"  {label:<72} " + _row(bands))
 
 
 def _row(bands) -> str:  # type: ignore[no-untyped-def]
