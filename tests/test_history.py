@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
@@ -9,7 +10,7 @@ import pytest
 from sgp4.io import compute_checksum
 
 import isspass
-from conftest import DATA
+from conftest import DATA, HA_TLE
 from isspass.freshness import timing_uncertainty_s
 from isspass.history import element_history
 from isspass.manoeuvres import along_track_shift_s, detect_manoeuvre
@@ -158,6 +159,17 @@ def test_an_interval_drag_cannot_explain_is_left_out(history_2025):
     assert rate < min(abs(first.mean_motion_dot), abs(second.mean_motion_dot)) / 3
     after_reboost = sets[3]  # 10-01 02:42: its history holds only that interval, and the reboost
     assert history_2025.drag_before(after_reboost.epoch) is None
+
+
+def test_sets_years_apart_still_make_a_history(history_2026):
+    """Heavens-Above's January 2022 set and the 2026 ones: far apart, a manoeuvre between, no noise."""
+    (ha,) = isspass.parse_elements(HA_TLE, "heavens-above")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = element_history([ha, *history_2026.sets])
+    assert history.sets[0] is ha and len(history.manoeuvres) == 2
+    assert ha.epoch < history.manoeuvres[0].time < history_2026.sets[0].epoch
+    assert history.for_window(utc(2022, 1, 22)) is ha
 
 
 def test_a_history_is_one_object_with_one_set_per_epoch(history_2026):

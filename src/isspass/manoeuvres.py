@@ -99,7 +99,10 @@ def along_track_shift_s(older: Elements, newer: Elements, when: datetime) -> flo
     jd, fraction = unix_to_jd(t)
     _, _, velocity = newer.satrec.sgp4_array(jd, fraction)
     normal = np.cross(r_new, np.asarray(velocity, dtype=float)[0])
-    normal /= np.linalg.norm(normal)
+    size = float(np.linalg.norm(normal))
+    if not (np.all(np.isfinite(r_old)) and math.isfinite(size) and size > 0):
+        return math.nan
+    normal /= size
     ahead_rad = math.atan2(float(np.dot(np.cross(r_new, r_old), normal)), float(np.dot(r_new, r_old)))
     rate_rad_s = 2.0 * math.pi * newer.mean_motion / DAY_S
     return -ahead_rad / rate_rad_s
