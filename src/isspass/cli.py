@@ -65,7 +65,7 @@ from .search import (
     find_passes,
     iter_passes_many,
 )
-from .sources import ElementChoice, available_elements, choose_satellite
+from .sources import ElementChoice, available_elements, choose_satellite, known_histories
 from .storage import open_output, write_output
 from .text import inert
 from .update import UpdateStatus, update_elements
@@ -265,7 +265,12 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
     choice = choose_satellite(
-        s.satellite, elements=given, start=start, standard_magnitude=s.std_mag, policy=s.policy()
+        s.satellite,
+        elements=given,
+        start=start,
+        days=s.days,
+        standard_magnitude=s.std_mag,
+        policy=s.policy(),
     )
     for warning in choice.warnings:
         click.echo(f"isspass: warning: {warning}", err=True)
@@ -313,6 +318,7 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         ),
         passes=tuple(shown),
         alarm_s=s.alarm,
+        warnings=choice.warnings,
     )
     warnings = [str(w) for w in choice.warnings]
     if not s.only_new:
@@ -401,7 +407,8 @@ def _report(ctx: click.Context, s: Settings) -> Report:
     observer = Observer(s.lat, s.lon, s.elevation)
     zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    satellite = _choose(s, start).satellite
+    choice = _choose(s, start)
+    satellite = choice.satellite
     passes = find_passes(
         observer,
         start,
@@ -425,6 +432,7 @@ def _report(ctx: click.Context, s: Settings) -> Report:
             brighter_than=s.brighter_than,
         ),
         passes=tuple(_select(passes, s)),
+        warnings=choice.warnings,
     )
 
 
@@ -652,7 +660,8 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 
 @cli.command("elements")
 def elements_command() -> None:
-    """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
+    """List the element sets isspass knows (source, epoch, age), each object's history and its
+    manoeuvres, and the cache and its problems."""
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
@@ -668,6 +677,20 @@ def elements_command() -> None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
         click.echo(line)
+    for history in known_histories(cache):
+        if len(history.sets) < 2:
+            continue
+        first, last = history.sets[0].epoch, history.newest.epoch
+        count = len(history.manoeuvres)
+        click.echo(
+            f"{history.norad_id:>6}  history: {len(history.sets)} sets, {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
+            f"{count} manoeuvre{'' if count == 1 else 's'} detected"
+        )
+        for manoeuvre in history.manoeuvres:
+            click.echo(
+                f"{history.norad_id:>6}  {manoeuvre.describe()} (between the sets of "
+                f"{manoeuvre.before:%Y-%m-%d %H:%M} and {manoeuvre.after:%Y-%m-%d %H:%M} UTC)"
+            )
     for norad_id, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)

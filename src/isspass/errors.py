@@ -64,19 +64,37 @@ class CacheError(IsspassError):
 
 
 class IsspassWarning(UserWarning):
-    """Base class of the warnings isspass gives (the command line prints them on stderr)."""
+    """Base class of the warnings isspass gives (the command line prints them on stderr).
+
+    ``kind`` names the warning in the JSON report's ``warnings``.
+    """
+
+    kind = "warning"
 
 
 class StaleElementsWarning(IsspassWarning):
     """The elements are old enough (more than 3 days from the window) for times to drift."""
 
+    kind = "stale-elements"
+
 
 class RefreshWarning(IsspassWarning):
     """A refresh of the elements was due but failed; the elements at hand were used."""
 
+    kind = "refresh"
+
 
 class CacheWarning(IsspassWarning):
     """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
+
+    kind = "cache"
+
+
+class ManoeuvreWarning(IsspassWarning):
+    """The window reaches past a manoeuvre the elements predate, or far past the newest elements
+    (where a manoeuvre would not be known): passes there may be minutes off."""
+
+    kind = "manoeuvre"
 
 
 # --------------------------------------------------------------------------- exit codes

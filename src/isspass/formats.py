@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .announce import News
+from .errors import IsspassWarning
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
 from .text import csv_cell
@@ -35,7 +36,8 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a renderer needs: where, what, when, by which rules, and the passes."""
+    """Everything a renderer needs: where, what, when, by which rules, the passes, and the warnings
+    given about the elements (stale, a manoeuvre…), which JSON carries in its header."""
 
     observer: Observer
     timezone: str
@@ -48,6 +50,7 @@ class Report:
     news: News | None = None
     #: With ``--alarm``: a reminder this many seconds before each calendar event.
     alarm_s: float | None = None
+    warnings: tuple[IsspassWarning, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -264,6 +267,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "min_peak": c.min_peak_deg,
             "brighter_than": c.brighter_than,
         },
+        "warnings": [{"kind": w.kind, "message": str(w)} for w in report.warnings],
         "passes": [_report_pass(report, p) for p in report.passes],
         **_news_fields(report),
     }

@@ -64,11 +64,14 @@ class Satellite:
     """A satellite to predict: its elements and, when known, its standard magnitude.
 
     ``standard_magnitude`` is the visual magnitude at 1000 km range and half phase
-    (90° phase angle); ``None`` means no magnitude will be given.
+    (90° phase angle); ``None`` means no magnitude will be given. ``history_drag`` is
+    the drag (ndot/2, rev/day²) the object's element history showed before this set's
+    epoch, which the timing band follows; ``None`` when the set stands alone.
     """
 
     elements: Elements
     standard_magnitude: float | None = None
+    history_drag: float | None = None
 
     @property
     def name(self) -> str:
@@ -161,12 +164,13 @@ class Pass:
     ``shadow_exit`` are the Earth-shadow crossings while the satellite is above the true
     horizon (None when there is none). ``magnitude`` is the one at ``highest``;
     ``brightest_magnitude`` the brightest over the lit arc. Durations in seconds.
-    ``timing_uncertainty_s`` estimates how far the times may be off from the element
-    age alone (see :func:`isspass.freshness.timing_uncertainty_s`).
     ``orbit_number`` is the satellite's revolution number at culmination and ``id`` the
     pass's stable identifier (``"25544-58712-+47.37+008.54"``: satellite, orbit number,
     place to 0.01°), which fresher elements moving the pass by minutes do not change
     (see :mod:`isspass.revolutions`).
+    ``timing_uncertainty_s`` is the timing band: how far the times may be off from the
+    element age and the object's drag, at 95 % or better, manoeuvres aside (see
+    :func:`isspass.freshness.timing_uncertainty_s`).
     """
 
     type: PassType

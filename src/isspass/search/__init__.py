@@ -26,7 +26,7 @@ from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
 from ..sources import load_satellite
-from ..utc import now_utc
+from ..utc import DAY_S, now_utc
 from .passes import observer_passes
 from .track import Track
 
@@ -169,7 +169,7 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
-    satellite = _resolve_satellite(satellite, start, offline, allow_stale)
+    satellite = _resolve_satellite(satellite, start, offline, allow_stale, duration_s / DAY_S)
     check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
     if not observers:
         return None
@@ -177,7 +177,7 @@ def _prepare_many(
 
 
 def _resolve_satellite(
-    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool
+    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool, days: float
 ) -> Satellite:
     """The satellite to search: the one given, else the element policy's choice for the window."""
     if isinstance(satellite, Satellite):
@@ -185,7 +185,7 @@ def _resolve_satellite(
     if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
         kind = type(satellite).__name__
         raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
-    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale)
+    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale, days=days)
 
 
 def _check_number(name: str, value: float, low: float, high: float) -> float:

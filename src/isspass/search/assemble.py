@@ -88,6 +88,7 @@ def assemble_passes(
     t0 = track.t0
     elements = track.satellite.elements
     ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
+    history_drag = track.satellite.history_drag
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -116,7 +117,7 @@ def assemble_passes(
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
+                timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time, history_drag),
                 orbit_number=ids[col][0],
                 id=ids[col][1],
             )
