@@ -16,12 +16,15 @@ from .errors import (
     ElementsError,
     IsspassError,
     IsspassWarning,
+    PlaceNotFoundError,
     PropagationError,
     RefreshWarning,
     SatelliteNotFoundError,
     StaleElementsError,
     StaleElementsWarning,
 )
+from .frames import passes_to_dataframe
+from .gazetteer import Place, find_place, find_places
 from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
 from .search import find_passes, find_passes_many, iter_passes_many
 from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
@@ -38,6 +41,8 @@ __all__ = [
     "Pass",
     "PassPoint",
     "PassType",
+    "Place",
+    "PlaceNotFoundError",
     "PropagationError",
     "RefreshWarning",
     "Satellite",
@@ -50,9 +55,12 @@ __all__ = [
     "compass_point",
     "find_passes",
     "find_passes_many",
+    "find_place",
+    "find_places",
     "iter_passes_many",
     "load_satellite",
     "parse_elements",
+    "passes_to_dataframe",
     "read_elements",
     "standard_magnitudes",
 ]
