@@ -18,6 +18,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .cache import ElementCache
+from .cli_places import places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
@@ -42,9 +43,10 @@ from .formats import (
     batch_csv_row,
     batch_json_line,
 )
+from .helptext import SectionedGroup
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
-from .model import Observer, Pass
+from .model import Pass
 from .options import NETWORK_OPTIONS, NOT_CONFIGURABLE, PASS_OPTIONS, Settings, options, pass_settings
 from .places import timezone_at
 from .search import (
@@ -77,8 +79,11 @@ def _library_errors() -> Iterator[None]:
 # --------------------------------------------------------------------------- the group
 
 
-class IsspassGroup(click.Group):
-    """The command group: loads the config file as Click's default map and keeps errors to one line."""
+class IsspassGroup(SectionedGroup):
+    """The command group: loads the config file as Click's default map and keeps errors to one line.
+
+    Its help and its subcommands' list their options under the README's headings (helptext).
+    """
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -169,22 +174,15 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
 @click.group(
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@options("lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none")
+@options("place", "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none")
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
 def cli(ctx: click.Context, **values: Any) -> None:
     """Predict the passes of the ISS (or another satellite) you can see from a place.
 
-    \b
-    isspass --lat 47.37 --lon 8.54             the next 10 days' visible passes
-    isspass --lat 47.37 --lon 8.54 --all       every pass, with its type
-    isspass update                             fetch fresh ISS elements
-    isspass elements                           the element sets known, and their age
-    isspass config                             the settings in effect, and from where
-    isspass batch places.csv                   passes over many places
-
-    Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
-    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped.
+    The place is a town (--place) or a latitude and longitude; times are shown in its
+    local time. Defaults come from the config file ('isspass config') and ISSPASS_*
+    variables; the command line wins.
     """
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
@@ -244,12 +242,8 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+    where = resolve_location(ctx, s)
+    observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
     satellite = _choose(s, start).satellite
     passes = find_passes(
@@ -278,6 +272,8 @@ def _predict(ctx: click.Context, s: Settings) -> None:
             brighter_than=s.brighter_than,
         ),
         passes=tuple(passes),
+        place=where.place,
+        place_note=where.note,
     )
     _emit(RENDERERS[s.format](report), s.output)
 
@@ -452,7 +448,9 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
         for place, passes in zip(places, results, strict=True):
             chosen = _select(passes, s)
             if chosen:
-                zone_name = timezone_at(place.observer.latitude_deg, place.observer.longitude_deg)
+                zone_name = place.timezone or timezone_at(
+                    place.observer.latitude_deg, place.observer.longitude_deg
+                )
                 render = batch_csv_row if fmt == "csv" else batch_json_line
                 out.writelines(render(place, zone_name, p) for p in chosen)
             bar.update(1)
@@ -503,6 +501,9 @@ def elements_command() -> None:
             click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
+
+
+cli.add_command(places_command)
 
 
 def main() -> None:
