@@ -137,6 +137,17 @@ def test_update_takes_the_elements_url_after_its_name():
     assert "127.0.0.1:1" in result.stderr and "127.0.0.1:9" not in result.stderr
 
 
+def test_config_takes_the_main_commands_options_after_its_name_too():
+    after = run("config", "--min-elevation", "50", "--place", "Zurich")
+    before = run("--min-elevation", "50", "--place", "Zurich", "config")
+    assert after.exit_code == before.exit_code == 0
+    assert after.stdout == before.stdout
+    assert "min-elevation = 50.0  [command line]" in after.stdout
+    assert "place = Zurich  [command line]" in after.stdout and "tz = (from the place)" in after.stdout
+    both = run("--days", "3", "config", "--days", "4").stdout
+    assert "days = 4.0  [command line]" in both
+
+
 def test_altitudes_at_the_horizon_are_never_minus_zero():
     result = run(
         *ZURICH, "--all", "--min-elevation", "0", "--start", "2026-09-24", "--days", "2", "--offline"

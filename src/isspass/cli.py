@@ -316,15 +316,27 @@ _SOURCES = {
 }
 
 
+#: The main command's options that ``config`` takes after its name too: all that can be configured.
+_CONFIG_OPTIONS = ("place", "lat", "lon", "elevation", "tz", *(n for n in PASS_OPTIONS if n != "start"),
+                   "format", "quiet_if_none")  # fmt: skip
+
+
 @cli.command("config")
+@options(*_CONFIG_OPTIONS)
 @click.pass_context
-def show_config(ctx: click.Context) -> None:
+def show_config(ctx: click.Context, **_: Any) -> None:
     """Show the settings in effect and where each came from.
 
     Precedence: command line > ISSPASS_* environment variables > config file > built-in.
+    Options typed before or after "config" count (isspass config --place Zurich).
     """
     parent = ctx.parent
     assert parent is not None
+
+    def effective(name: str) -> tuple[Any, ParameterSource | None]:
+        holder = ctx if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE else parent
+        return holder.params.get(name), holder.get_parameter_source(name)
+
     path = config_path()
     state = "" if path.exists() else " (not present)"
     click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
@@ -332,16 +344,17 @@ def show_config(ctx: click.Context) -> None:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
             continue
-        value = parent.params.get(name)
-        source = parent.get_parameter_source(name)
+        value, source = effective(name)
         where = _SOURCES.get(source, "default") if source is not None else "default"
         if source is ParameterSource.ENVIRONMENT:
             where = f"environment {param.envvar}"
         shown = "(unset)" if value is None else value
-        if name == "tz" and value is None and {"lat", "lon"} <= parent.params.keys():
-            lat, lon = parent.params["lat"], parent.params["lon"]
+        if name == "tz" and value is None:
+            (lat, _), (lon, _), (place, _) = effective("lat"), effective("lon"), effective("place")
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
+            elif place is not None:
+                shown = "(from the place)"
         click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
 
 
