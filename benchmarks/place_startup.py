@@ -1,6 +1,6 @@
 """What naming a place costs: wall time of --place against the same command with --lat/--lon.
 
-Runs each command several times in fresh processes, offline on the bundled elements, and
+Runs each command several times in fresh processes (interleaved), offline on the bundled elements, and
 prints the best and the median and the ratio to the coordinates run (the peer); also
 ``isspass --help``, which must stay fast (the place table is read only when a place is named).
 
@@ -27,18 +27,18 @@ COMMANDS = {
 }
 
 
-def timed(command: list[str], repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return times
+def timed(command: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
 
 
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    results = {name: timed(command, repeats) for name, command in COMMANDS.items()}
+    results: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for _ in range(repeats):  # interleaved, so that a busy machine slows every command alike
+        for name, command in COMMANDS.items():
+            results[name].append(timed(command))
     peer = statistics.median(results["--lat 47.3667 --lon 8.55"])
     for name, times in results.items():
         median = statistics.median(times)

@@ -6,6 +6,7 @@ itself is the library's (:mod:`isspass.gazetteer`), imported only when a place i
 
 from __future__ import annotations
 
+import gc
 import shlex
 from dataclasses import dataclass
 
@@ -64,6 +65,10 @@ def _at_place(ctx: click.Context, s: Settings) -> Whereabouts:
         match = match_place(s.place)
     except PlaceNotFoundError as exc:
         raise _refusal(ctx, str(exc)) from None
+    # The place table (some 100,000 objects) stays until the command ends: keep the cyclic
+    # garbage collector from scanning it, and all else alive now, again. A command may; the
+    # library must not do this to its caller's objects.
+    gc.freeze()
     note = None
     if match.ambiguous:
         note = (
