@@ -18,7 +18,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .cache import ElementCache
-from .cli_places import places_command, resolve_location
+from .cli_places import PROCESS, places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
@@ -521,4 +521,5 @@ cli.add_command(places_command)
 
 def main() -> None:
     """Console-script entry point."""
+    PROCESS.owned = True
     cli()

@@ -24,6 +24,17 @@ from .text import inert
 _RANK = {ParameterSource.COMMANDLINE: 3, ParameterSource.ENVIRONMENT: 2, ParameterSource.DEFAULT_MAP: 1}
 
 
+@dataclass
+class _Process:
+    """Whether the command runs as a process of its own (the console script), not inside a host
+    program or a test runner: only then may it tune the garbage collector for the whole process."""
+
+    owned: bool = False
+
+
+PROCESS = _Process()
+
+
 @dataclass(frozen=True)
 class Whereabouts:
     """Where the observer is, the zone to show times in, and the place's name when one was used."""
@@ -65,10 +76,10 @@ def _at_place(ctx: click.Context, s: Settings) -> Whereabouts:
         match = match_place(s.place)
     except PlaceNotFoundError as exc:
         raise _refusal(ctx, str(exc)) from None
-    # The place table (some 100,000 objects) stays until the command ends: keep the cyclic
-    # garbage collector from scanning it, and all else alive now, again. A command may; the
-    # library must not do this to its caller's objects.
-    gc.freeze()
+    if PROCESS.owned:
+        # The place table stays until the command ends: keep the cyclic garbage collector from
+        # scanning it, and all else alive now, again and again during the search.
+        gc.freeze()
     note = None
     if match.ambiguous:
         note = (
