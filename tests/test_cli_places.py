@@ -167,3 +167,16 @@ def test_batch_name_and_place_only(tmp_path):
     assert result.exit_code == 8 and "line 4: place is empty; skipped" in result.stderr
     zones = {row["name"]: row["timezone"] for row in csv.DictReader(io.StringIO(result.stdout))}
     assert zones == {"A": "Europe/Zurich", "B": "America/Sao_Paulo"}
+
+
+def test_the_console_script_finds_places_too():
+    """The installed command (a process of its own, which tunes the garbage collector) prints the same."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "isspass"
+    args = ["--place", "Zurich", *WINDOW, "--format", "line"]
+    result = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == run(*args).stdout and result.stdout.startswith("ISS in ")
