@@ -17,12 +17,15 @@ from .errors import (
     IsspassError,
     IsspassWarning,
     ManoeuvreWarning,
+    PlaceNotFoundError,
     PropagationError,
     RefreshWarning,
     SatelliteNotFoundError,
     StaleElementsError,
     StaleElementsWarning,
 )
+from .frames import passes_to_dataframe
+from .gazetteer import Place, find_place, find_places
 from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
 from .pass_track import PassTrack, pass_track
 from .search import find_passes, find_passes_many, iter_passes_many
@@ -42,6 +45,8 @@ __all__ = [
     "PassPoint",
     "PassTrack",
     "PassType",
+    "Place",
+    "PlaceNotFoundError",
     "PropagationError",
     "RefreshWarning",
     "Satellite",
@@ -54,10 +59,13 @@ __all__ = [
     "compass_point",
     "find_passes",
     "find_passes_many",
+    "find_place",
+    "find_places",
     "iter_passes_many",
     "load_satellite",
     "parse_elements",
     "pass_track",
+    "passes_to_dataframe",
     "read_elements",
     "standard_magnitudes",
 ]

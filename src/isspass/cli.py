@@ -23,6 +23,7 @@ from click.core import ParameterSource
 from . import __version__
 from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
 from .cache import ElementCache
+from .cli_places import PROCESS, places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
@@ -47,10 +48,11 @@ from .formats import (
     batch_csv_row,
     batch_json_line,
 )
+from .helptext import SectionedGroup
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
 from .mail import PASSWORD_ENV, MailSettings, compose, send
-from .model import Observer, Pass
+from .model import Pass
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
@@ -92,8 +94,11 @@ def _library_errors() -> Iterator[None]:
 # --------------------------------------------------------------------------- the group
 
 
-class IsspassGroup(click.Group):
-    """The command group: loads the config file as Click's default map and keeps errors to one line."""
+class IsspassGroup(SectionedGroup):
+    """The command group: loads the config file as Click's default map and keeps errors to one line.
+
+    Its help and its subcommands' list their options under the README's headings (helptext).
+    """
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -194,26 +199,17 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @options(
-    "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none", *MAIL_OPTIONS,
-    "chart_orientation",
+    "place", "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none",
+    *MAIL_OPTIONS, "chart_orientation",
 )
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
 def cli(ctx: click.Context, **values: Any) -> None:
     """Predict the passes of the ISS (or another satellite) you can see from a place.
 
-    \b
-    isspass --lat 47.37 --lon 8.54             the next 10 days' visible passes
-    isspass --lat 47.37 --lon 8.54 --all       every pass, with its type
-    isspass update                             fetch fresh ISS elements
-    isspass elements                           the element sets known, and their age
-    isspass config                             the settings in effect, and from where
-    isspass batch places.csv                   passes over many places
-    isspass chart --lat 47.37 --lon 8.54 -o pass.png   the sky chart of the next pass
-
-    Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
-    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped,
-    9 mail not delivered.
+    The place is a town (--place) or a latitude and longitude; times are shown in its
+    local time. Defaults come from the config file ('isspass config') and ISSPASS_*
+    variables; the command line wins.
     """
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
@@ -278,49 +274,16 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
     mail = _mail_settings(s)
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
-    start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    choice = _choose(s, start)
-    satellite = choice.satellite
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
-    passes = find_passes(
-        observer,
-        start,
-        days,
-        satellite=satellite,
-        min_elevation_deg=s.min_elevation,
-        twilight_deg=s.twilight,
-        visible_only=not s.all,
-    )
-    passes = _select(passes, s)
+    report = replace(_report(ctx, s, days), alarm_s=s.alarm)
+    start, passes = report.start, list(report.passes)
     shown = passes
     if s.within is not None:  # reminders: the passes that appear soon
         soon = start + timedelta(seconds=s.within)
         shown = [p for p in passes if start <= first_seen(p) <= soon]
-    report = Report(
-        observer=observer,
-        timezone=zone_name,
-        satellite=satellite,
-        start=start,
-        end=start + timedelta(days=days),
-        criteria=Criteria(
-            min_elevation_deg=s.min_elevation,
-            twilight_deg=s.twilight,
-            visible_only=not s.all,
-            min_peak_deg=s.min_peak,
-            brighter_than=s.brighter_than,
-        ),
-        passes=tuple(shown),
-        alarm_s=s.alarm,
-        warnings=choice.warnings,
-    )
-    warnings = [str(w) for w in choice.warnings]
+        report = replace(report, passes=tuple(shown))
+    warnings = [str(w) for w in report.warnings]
     if not s.only_new:
         if shown or not s.quiet_if_none:
             _deliver(report, s, mail, warnings)
@@ -398,21 +361,18 @@ def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
     return [chart_png(sky_chart(v, s.chart_orientation), MAIL_CHART_WIDTH_PX) for v in sky_views(report)]
 
 
-def _report(ctx: click.Context, s: Settings) -> Report:
-    """The passes the options ask for, as the main command lists them (the chart command's view)."""
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Report:
+    """The passes the options ask for over ``days`` (default ``--days``): the main command's and chart's."""
+    days = s.days if days is None else days
+    where = resolve_location(ctx, s)
+    observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
     choice = _choose(s, start)
     satellite = choice.satellite
     passes = find_passes(
         observer,
         start,
-        s.days,
+        days,
         satellite=satellite,
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
@@ -423,7 +383,7 @@ def _report(ctx: click.Context, s: Settings) -> Report:
         timezone=zone_name,
         satellite=satellite,
         start=start,
-        end=start + timedelta(days=s.days),
+        end=start + timedelta(days=days),
         criteria=Criteria(
             min_elevation_deg=s.min_elevation,
             twilight_deg=s.twilight,
@@ -433,6 +393,8 @@ def _report(ctx: click.Context, s: Settings) -> Report:
         ),
         passes=tuple(_select(passes, s)),
         warnings=choice.warnings,
+        place=where.place,
+        place_note=where.note,
     )
 
 
@@ -483,15 +445,27 @@ _SOURCES = {
 }
 
 
+#: The main command's options that ``config`` takes after its name too: all that can be configured.
+_CONFIG_OPTIONS = ("place", "lat", "lon", "elevation", "tz", *(n for n in PASS_OPTIONS if n != "start"),
+                   "format", "quiet_if_none")  # fmt: skip
+
+
 @cli.command("config")
+@options(*_CONFIG_OPTIONS)
 @click.pass_context
-def show_config(ctx: click.Context) -> None:
+def show_config(ctx: click.Context, **_: Any) -> None:
     """Show the settings in effect and where each came from.
 
     Precedence: command line > ISSPASS_* environment variables > config file > built-in.
+    Options typed before or after "config" count (isspass config --place Zurich).
     """
     parent = ctx.parent
     assert parent is not None
+
+    def effective(name: str) -> tuple[Any, ParameterSource | None]:
+        holder = ctx if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE else parent
+        return holder.params.get(name), holder.get_parameter_source(name)
+
     path = config_path()
     state = "" if path.exists() else " (not present)"
     click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
@@ -501,18 +475,19 @@ def show_config(ctx: click.Context) -> None:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
             continue
-        value = parent.params.get(name)
-        source = parent.get_parameter_source(name)
+        value, source = effective(name)
         where = _SOURCES.get(source, "default") if source is not None else "default"
         if source is ParameterSource.ENVIRONMENT:
             where = f"environment {param.envvar}"
         shown = "(unset)" if value is None or value == () else value
         if isinstance(value, tuple) and value:
             shown = " ".join(str(item) for item in value)
-        if name == "tz" and value is None and {"lat", "lon"} <= parent.params.keys():
-            lat, lon = parent.params["lat"], parent.params["lon"]
+        if name == "tz" and value is None:
+            (lat, _), (lon, _), (place, _) = effective("lat"), effective("lon"), effective("place")
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
+            elif place is not None:
+                shown = "(from the place)"
         click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
 
 
@@ -630,7 +605,9 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
         for place, passes in zip(places, results, strict=True):
             chosen = _select(passes, s)
             if chosen:
-                zone_name = timezone_at(place.observer.latitude_deg, place.observer.longitude_deg)
+                zone_name = place.timezone or timezone_at(
+                    place.observer.latitude_deg, place.observer.longitude_deg
+                )
                 render = batch_csv_row if fmt == "csv" else batch_json_line
                 out.writelines(render(place, zone_name, p) for p in chosen)
             bar.update(1)
@@ -771,8 +748,10 @@ def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int
     known = ", ".join(str(v) for v in ids if v is not None)
     hint = f"the {kind} in this window are {known}" if known else "no pass here has an id (use --pass N)"
     raise click.BadParameter(f"{inert(pass_id, 40)!r}: {hint}", param_hint="'--id'")
+cli.add_command(places_command)
 
 
 def main() -> None:
     """Console-script entry point."""
+    PROCESS.owned = True
     cli()

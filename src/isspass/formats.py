@@ -51,6 +51,8 @@ class Report:
     #: With ``--alarm``: a reminder this many seconds before each calendar event.
     alarm_s: float | None = None
     warnings: tuple[IsspassWarning, ...] = ()
+    place: str | None = None  # the place's name when the observer was given by name ("Zürich, CH-ZH")
+    place_note: str | None = None  # why that place, when the name matched several
 
     @property
     def zone(self) -> ZoneInfo:
@@ -90,6 +92,11 @@ def _place(observer: Observer) -> str:
         f"{abs(observer.latitude_deg):.4f}° {ns}, {abs(observer.longitude_deg):.4f}° {ew}, "
         f"{observer.elevation_m:.0f} m"
     )
+
+
+def whole_degrees(value: float) -> str:
+    """An angle to the whole degree, never ``-0``: ``"57°"``, ``"0°"``, ``"-3°"``."""
+    return f"{round(value)}°"
 
 
 def _duration(seconds: float) -> str:
@@ -138,8 +145,10 @@ def render_text(report: Report) -> str:
     sat = report.satellite
     elements = sat.elements
     age = report.element_age_days
+    where = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
     lines = [
-        f"{sat.name} (NORAD {sat.norad_id}) over {_place(report.observer)}",
+        f"{sat.name} (NORAD {sat.norad_id}) over {where}",
+        *([] if report.place_note is None else [f"({report.place_note})"]),
         f"Elements: {elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(age)})",
         f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
         f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
@@ -162,7 +171,7 @@ def render_text(report: Report) -> str:
         length = p.visible_duration_s if p.visible else p.duration_s
 
         def where(point: PassPoint) -> str:
-            return f"{point.altitude_deg:3.0f}° {point.direction:<4}"
+            return f"{whole_degrees(point.altitude_deg):>4} {point.direction:<4}"
 
         row = (
             f"{start_local:%a %d %b}  {start_local:%H:%M:%S}  {_duration(length):>7}  "
@@ -243,14 +252,17 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     """The whole report as the documented JSON object."""
     sat = report.satellite
     c = report.criteria
+    observer = {
+        "latitude": report.observer.latitude_deg,
+        "longitude": report.observer.longitude_deg,
+        "elevation_m": report.observer.elevation_m,
+        "timezone": report.timezone,
+    }
+    if report.place is not None:
+        observer["place"] = report.place
     return {
         "schema_version": JSON_SCHEMA_VERSION,
-        "observer": {
-            "latitude": report.observer.latitude_deg,
-            "longitude": report.observer.longitude_deg,
-            "elevation_m": report.observer.elevation_m,
-            "timezone": report.timezone,
-        },
+        "observer": observer,
         "satellite": {
             "name": sat.name,
             "norad_id": sat.norad_id,
@@ -392,15 +404,15 @@ def render_ics(report: Report) -> str:
         event.add("dtend", p.disappears.time.astimezone(timezone.utc).replace(microsecond=0))
         event.add(
             "summary",
-            f"{report.satellite.name} visible: up to {p.highest.altitude_deg:.0f}° "
+            f"{report.satellite.name} visible: up to {whole_degrees(p.highest.altitude_deg)} "
             f"{p.highest.direction}{mag}",
         )
         event.add(
             "description",
-            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {p.appears.altitude_deg:.0f}° "
+            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {whole_degrees(p.appears.altitude_deg)} "
             f"{p.appears.direction}, highest {_local(p.highest.time, zone):%H:%M:%S} at "
-            f"{p.highest.altitude_deg:.0f}° {p.highest.direction}, disappears "
-            f"{_local(p.disappears.time, zone):%H:%M:%S} at {p.disappears.altitude_deg:.0f}° "
+            f"{whole_degrees(p.highest.altitude_deg)} {p.highest.direction}, disappears "
+            f"{_local(p.disappears.time, zone):%H:%M:%S} at {whole_degrees(p.disappears.altitude_deg)} "
             f"{p.disappears.direction} ({report.timezone}). Visible for "
             f"{_duration(p.visible_duration_s)}{mag}.",
         )
@@ -483,6 +495,21 @@ def render_html(report: Report) -> str:
     return page(report)
 
 
+# --------------------------------------------------------------------------- one line
+
+
+def render_line(report: Report) -> str:
+    """The next pass in one line, for a status bar or a chat bot (see :mod:`isspass.oneline`)."""
+    from .oneline import next_pass_line
+
+    return next_pass_line(report) + "\n"
+
+
 RENDERERS = {
-    "text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics, "html": render_html,
-}  # fmt: skip
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+    "ics": render_ics,
+    "html": render_html,
+    "line": render_line,
+}

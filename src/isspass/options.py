@@ -73,7 +73,18 @@ class Twilight(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         if isinstance(value, str) and value.strip().lower() in TWILIGHTS:
             return TWILIGHTS[value.strip().lower()]
+        if isinstance(value, str) and not _is_number(value):
+            names = ", ".join(TWILIGHTS)
+            self.fail(f"{value!r} is not a number of degrees (at most 0) nor one of {names}", param, ctx)
         return Number(-90.0, 0.0, "°").convert(value, param, ctx)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 class ElementsUrl(click.ParamType):
@@ -148,6 +159,11 @@ class TimeZone(click.ParamType):
 NOT_CONFIGURABLE = {"start", "output", "version"}
 
 _OPTIONS: dict[str, Callable[[Any], Any]] = {
+    "place": click.option(
+        "--place", metavar="NAME", envvar="ISSPASS_PLACE",
+        help='A town by name: "Zurich", "Zurich, CH", "Springfield, US-IL" (see "isspass places"); '
+        "--lat/--lon win over it.",
+    ),
     "lat": click.option(
         "--lat", type=Number(-90, 90, "°"), envvar="ISSPASS_LAT", help="Latitude, degrees north (−90…90)."
     ),
@@ -283,6 +299,17 @@ MAIL_OPTIONS = (
     "smtp_user",
 )  # fmt: skip
 
+#: The help's sections, in the README's order: a title and the options under it. Options in
+#: no section (--version, --help, a subcommand's own) are listed after them as "Other options".
+HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Where and when", ("place", "lat", "lon", "elevation", "tz", "start", "days")),
+    ("Which passes", ("min_elevation", "min_peak", "twilight", "brighter_than", "all")),
+    ("Which elements", ("tle", "satellite", "satellites", "std_mag", "allow_stale", "offline",
+                        "refresh_after", "elements_url")),
+    ("Output", ("format", "fmt", "output", "quiet_if_none", "chart_orientation", "limit")),
+    ("Mail, reminders and what is new", MAIL_OPTIONS),
+)  # fmt: skip
+
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
     "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
@@ -338,6 +365,7 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str | None = None
     chart_orientation: str = CHART_ORIENTATIONS[0]
+    place: str | None = None
 
     def given_in(self, ctx: click.Context) -> Settings:
         """These settings with the options typed on ``ctx``'s own command line winning.

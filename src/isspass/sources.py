@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .bundled import bundled_elements, standard_magnitudes
+from .arguments import friendly_keywords
+from .bundled import bundled_elements, catalogue_number, standard_magnitudes
 from .cache import ElementCache
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .elements import ISS_NORAD_ID, read_elements, select_elements
@@ -38,6 +39,7 @@ from .freshness import (
 )
 from .history import ElementHistory, element_history
 from .model import Elements, Satellite
+from .text import inert
 from .update import DEFAULT_REFRESH_AFTER_H, UpdateResult, UpdateStatus, needs_refresh, update_elements
 from .utc import DAY_S, as_utc, now_utc
 
@@ -105,6 +107,7 @@ class ElementChoice:
         return self.satellite
 
 
+@friendly_keywords
 def choose_satellite(
     satellite: int | str | None = None,
     *,
@@ -204,6 +207,7 @@ def _side_note(history: ElementHistory, chosen: Elements, start: datetime) -> st
     return f"; the nearer set of {nearest.epoch:%Y-%m-%d %H:%M} UTC is across a manoeuvre from the window"
 
 
+@friendly_keywords
 def load_satellite(
     satellite: int | str | None = None,
     *,
@@ -312,10 +316,16 @@ def _from_cache(
     try:
         return object_history(known_elements(cache), key, start), update
     except SatelliteNotFoundError as exc:
-        if norad_id is None or "ambiguous" in str(exc):
+        if "ambiguous" in str(exc):
             raise
-        hint = f" (try: isspass update --satellite {norad_id})"
-        raise SatelliteNotFoundError(f"no elements for satellite {key!r}{hint}") from None
+        if norad_id is None and isinstance(key, str):
+            norad_id = catalogue_number(key)  # a name isspass knows the number of: HST is 20580
+        if norad_id is None:
+            hint = " (fetch them by NORAD number: isspass update --satellite NUMBER, or give --tle FILE)"
+        else:
+            hint = f" (try: isspass update --satellite {norad_id})"
+        shown = repr(key) if isinstance(key, int) else repr(inert(key, 80))
+        raise SatelliteNotFoundError(f"no elements for satellite {shown}{hint}") from None
 
 
 def _norad_id(key: int | str | None, cache: ElementCache) -> int | None:

@@ -21,12 +21,13 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
+from ..arguments import friendly_keywords
 from ..errors import WindowError
 from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
 from ..sources import load_satellite
-from ..utc import DAY_S, now_utc
+from ..utc import DAY_S, naive_message, now_utc
 from .passes import observer_passes
 from .track import Track
 
@@ -39,6 +40,7 @@ _MAX_DAYS = 366.0
 _PAD = timedelta(days=1)
 
 
+@friendly_keywords
 def find_passes(
     observer: Observer,
     start: datetime | None = None,
@@ -87,6 +89,7 @@ def find_passes(
     )[0]
 
 
+@friendly_keywords
 def find_passes_many(
     observers: Sequence[Observer],
     start: datetime | None = None,
@@ -123,6 +126,7 @@ def find_passes_many(
     )
 
 
+@friendly_keywords
 def iter_passes_many(
     observers: Sequence[Observer],
     start: datetime | None = None,
@@ -199,8 +203,10 @@ def _check_number(name: str, value: float, low: float, high: float) -> float:
 def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     if start is None:
         start = now_utc()
-    if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
+    if not isinstance(start, datetime):
+        raise ValueError(f"start must be a timezone-aware datetime, not {type(start).__name__}")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError(naive_message("start", start))
     days = _check_number("days", days, 0.0, _MAX_DAYS)
     if days <= 0:
         raise ValueError("days must be greater than 0")
