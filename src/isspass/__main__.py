@@ -1,0 +1,5 @@
+"""``python -m isspass``: the command line."""
+
+from .cli import main
+
+main()
