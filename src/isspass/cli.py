@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -77,8 +78,20 @@ def _library_errors() -> Iterator[None]:
 # --------------------------------------------------------------------------- the group
 
 
+class IsspassCommand(click.Command):
+    """A subcommand: what Click prints for it while parsing (``--help``) fails in one line too."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _printing():
+            return super().make_context(info_name, args, parent, **extra)
+
+
 class IsspassGroup(click.Group):
     """The command group: loads the config file as Click's default map and keeps errors to one line."""
+
+    command_class = IsspassCommand
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -92,7 +105,8 @@ class IsspassGroup(click.Group):
             if problem is not None:
                 raise CliError(f"config file {inert(str(config_path()))}: {problem}", EXIT_CONFIG)
             extra["default_map"] = config
-        return super().make_context(info_name, args, parent, **extra)
+        with _printing():  # --help and --version print while the options are parsed
+            return super().make_context(info_name, args, parent, **extra)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
@@ -134,7 +148,7 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"isspass: {message}", err=True)
+    click.echo(f"isspass: {inert(message, 2000)}", err=True)  # one line, whatever went into it
     sys.exit(code)
 
 
@@ -295,21 +309,57 @@ def _emit(text: str, output: str | None) -> None:
     """The report to stdout, or to ``--output`` by the output-file rules (storage.open_output)."""
     if output is None or output == "-":
         with _stdout_errors():
-            click.echo(text, nl=False)
-            sys.stdout.flush()
+            stream = _stdout()
+            click.echo(text, nl=False, file=stream)
+            stream.flush()
         return
     write_output(output, text.encode("utf-8"))
 
 
+def _stdout() -> IO[str]:
+    """Standard output, or OutputError when the command was started without one (``>&-``)."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise OutputError("cannot write to standard output: it is closed")
+    return stream
+
+
 @contextlib.contextmanager
 def _stdout_errors() -> Iterator[None]:
-    """A full disk or a closed pipe behind stdout is one line, not a traceback."""
+    """A full disk behind stdout is one line, not a traceback; a reader that went away
+    (``isspass … | head -1``) wants no more, and the run ends quietly with success."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        _silence_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
     except OSError as exc:
+        _silence_stdout()
         raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: what is still buffered must not fail again at exit
+    (the interpreter's last flush would print a traceback and exit 120)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+
+
+@contextlib.contextmanager
+def _printing() -> Iterator[None]:
+    """What a command (or Click, for --help) prints on stdout: a failure is one line and exit 1."""
+    with _library_errors(), _stdout_errors():
+        yield
+
+
+def _say(line: str) -> None:
+    """One line for a person on stdout."""
+    with _printing():
+        click.echo(line)
 
 
 _SOURCES = {
@@ -331,7 +381,7 @@ def show_config(ctx: click.Context) -> None:
     assert parent is not None
     path = config_path()
     state = "" if path.exists() else " (not present)"
-    click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
+    _say(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
@@ -346,7 +396,7 @@ def show_config(ctx: click.Context) -> None:
             lat, lon = parent.params["lat"], parent.params["lon"]
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
-        click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+        _say(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
 
 
 @cli.command("update")
@@ -381,7 +431,7 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
     for position, norad_id in enumerate(wanted):
         result = update_elements(norad_id, cache=cache, base_url=s.elements_url)
         if result.ok:
-            click.echo(result.message)
+            _say(result.message)
             continue
         click.echo(f"isspass: {result.message}", err=True)
         if position + 1 < len(wanted):
@@ -473,8 +523,9 @@ class _Null(io.StringIO):
 def _destination(output: str | None) -> Iterator[IO[str]]:
     if output is None or output == "-":
         with _stdout_errors():
-            yield sys.stdout
-            sys.stdout.flush()
+            stream = _stdout()
+            yield stream
+            stream.flush()
         return
     with open_output(output) as handle:
         yield handle
@@ -485,7 +536,7 @@ def elements_command() -> None:
     """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
     cache = ElementCache()
     now = datetime.now(timezone.utc)
-    click.echo(f"cache: {inert(str(cache.directory))}")
+    _say(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in available_elements(cache):
         line = (
@@ -496,11 +547,12 @@ def elements_command() -> None:
         if record is not None and e.source.startswith("cache") and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        click.echo(line)
+        _say(line)
     for norad_id, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
-            click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+            failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
+            _say(f"{norad_id:>6}  {failed}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
 
