@@ -28,8 +28,9 @@ NEAR_EPOCH = ("--start", "2026-09-24", "--days", "1")
 OMM_RECORD = json.loads((DATA / "iss-omm.json").read_text())[0]
 HOUR = 3600.0
 DAY = 86400.0
-#: Bytes that steer a terminal or reorder text: ESC, BEL, C1 CSI (raw and as UTF-8), RLO.
-STEERING = (b"\x1b", b"\x07", b"\x9b", "\u009b".encode(), "\u202e".encode())
+#: Characters that steer a terminal or reorder text: ESC, BEL, CSI (C1, and a raw 0x9b byte
+#: as it decodes with surrogateescape), the right-to-left override.
+STEERING = ("\x1b", "\x07", "\x9b", "\udc9b", "\u202e")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class World:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.home = root / "home"
-        self.home.mkdir(exist_ok=True)
+        self.home.mkdir(parents=True, exist_ok=True)
         self.config = root / "config.toml"
         self.config.write_bytes(b"")
         self.cache = root / "cache"
@@ -150,10 +151,15 @@ def omm_at(epoch: datetime, **fields: object) -> bytes:
 # --------------------------------------------------------------------------- what a cron job mails
 
 
+def inert_bytes(data: bytes) -> bool:
+    """Whether ``data`` holds none of the :data:`STEERING` characters."""
+    text = data.decode("utf-8", "surrogateescape")
+    return not any(char in text for char in STEERING)
+
+
 def _clean(ran: Ran) -> None:
-    assert "Traceback" not in ran.err and "Traceback" not in ran.out.decode("utf-8", "replace"), ran.err
-    for char in STEERING:
-        assert char not in ran.err_bytes and char not in ran.out, (char, ran.err)
+    assert "Traceback" not in ran.err and b"Traceback" not in ran.out, ran.err
+    assert inert_bytes(ran.err_bytes) and inert_bytes(ran.out), (ran.err, ran.out[:300])
 
 
 def _warnings(lines: list[str], expected: tuple[str, ...]) -> None:
