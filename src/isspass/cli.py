@@ -49,6 +49,7 @@ from .model import Observer, Pass
 from .options import NETWORK_OPTIONS, NOT_CONFIGURABLE, PASS_OPTIONS, Settings, options, pass_settings
 from .places import timezone_at
 from .search import (
+    check_window,
     find_passes,
     iter_passes_many,
 )
@@ -265,6 +266,7 @@ def _predict(ctx: click.Context, s: Settings) -> None:
     observer = Observer(s.lat, s.lon, s.elevation)
     zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
+    check_window(start, s.days)
     satellite = _choose(s, start).satellite
     passes = find_passes(
         observer,
@@ -480,6 +482,7 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
     if not places:
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
+    check_window(start, s.days)
     satellite = _choose(s, start).satellite
     results = iter_passes_many(
         [place.observer for place in places],
