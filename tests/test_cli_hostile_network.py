@@ -8,10 +8,12 @@ exit code, the lines on stderr, how many requests the server saw, and the cached
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -211,39 +213,6 @@ def test_a_worse_epoch_is_refused_kept_out_and_backed_off(world, server, epoch, 
     assert world.state()["25544"]["failures"] == 1
 
 
-# --------------------------------------------------------------------------- a trickle
-
-
-def test_a_trickle_is_cut_at_the_whole_answer_deadline(tmp_path):
-    """The deadline (30 s) cannot be shortened from outside the library, so both commands run
-    at once against their own trickling server and the pair costs one deadline: ``update``
-    against one byte every 2 s (each wait well under the 10 s read limit), the main command's
-    refresh against one byte every 0.1 s."""
-    worlds, servers, runs = {}, {}, {}
-    with GPServer() as slow, GPServer() as slower:
-        for name, server, pause_s in (("update", slower, 2.0), ("predict", slow, 0.1)):
-            answer = fresh()
-            server.reply = trickle(answer, pause_s * len(answer), server.release)
-            world = worlds[name] = World(tmp_path / name)
-            world.env["ISSPASS_ELEMENTS_URL"] = server.url
-            world.cache_holds(utc(time.time() - 1.5 * DAY), fetched_ago_s=30 * HOUR)
-            servers[name] = server
-        started = time.monotonic()
-        for name, args in (("update", ("update",)), ("predict", PREDICT)):
-            runs[name] = worlds[name].popen(*args)
-        done = {}
-        for name, process in runs.items():
-            out, err = process.communicate(timeout=TOTAL_TIMEOUT_S + 15)
-            done[name] = Ran(process.returncode, out, err, time.monotonic() - started)
-    cut = f"127.0.0.1:{servers['update'].httpd.server_address[1]} did not finish answering within 30 s"
-    fails(done["update"], 6, f"could not update elements for 25544: {cut}")
-    slow_cut = f"127.0.0.1:{servers['predict'].httpd.server_address[1]} did not finish answering within 30 s"
-    from_the_cache(worlds["predict"], done["predict"], f"could not update elements for 25544: {slow_cut}")
-    for name in ("update", "predict"):
-        assert TOTAL_TIMEOUT_S <= done[name].seconds < TOTAL_TIMEOUT_S + 2, done[name].seconds
-        assert len(servers[name].requests) == 1
-
-
 # --------------------------------------------------------------------------- bad URLs
 
 
@@ -295,3 +264,66 @@ def test_a_home_that_does_not_exist(world, server, home, fragment):
     )
     fails(world.run(*PREDICT, env=env), 5, "elements for ISS (ZARYA)")
     assert server.requests == [] and not path.exists()
+
+
+# --------------------------------------------------------------------------- a trickle
+
+
+class Trickled:
+    """One command run against its own server, which sends a valid answer a byte at a time."""
+
+    def __init__(self, stack: contextlib.ExitStack, root: Path, args: tuple[str, ...], pause_s: float):
+        self.server = stack.enter_context(GPServer())
+        self.arrived: list[float] = []
+        answer = fresh()
+        sending = trickle(answer, pause_s * len(answer), self.server.release)
+
+        def reply(handler: BaseHTTPRequestHandler) -> None:
+            self.arrived.append(time.monotonic())
+            sending(handler)
+
+        self.server.reply = reply
+        self.world = World(root)
+        self.world.env["ISSPASS_ELEMENTS_URL"] = self.server.url
+        self.world.cache_holds(utc(time.time() - 1.5 * DAY), fetched_ago_s=30 * HOUR)
+        self.process = stack.enter_context(self.world.popen(*args))
+        stack.callback(self.process.kill)
+
+    def result(self) -> tuple[Ran, float]:
+        """How the run ended, and how long after its request arrived."""
+        out, err = self.process.communicate(timeout=TOTAL_TIMEOUT_S + 30)
+        ended = time.monotonic()
+        assert len(self.arrived) == 1 and len(self.server.requests) == 1
+        return Ran(self.process.returncode, out, err, 0.0), ended - self.arrived[0]
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.server.httpd.server_address[1]}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def trickles(tmp_path_factory: pytest.TempPathFactory):
+    """The two trickle runs, started with the module so that their wait overlaps its other tests.
+
+    The whole-answer deadline (download.TOTAL_TIMEOUT_S, 30 s) cannot be shortened from
+    outside the library, so the 30 s are spent in the background: ``update`` against one
+    byte every 2 s (each wait well under the 10 s read limit), the main command's refresh
+    against one byte every 0.1 s.
+    """
+    with contextlib.ExitStack() as stack:
+        root = tmp_path_factory.mktemp("trickle")
+        yield {
+            "update": Trickled(stack, root / "update", ("update",), 2.0),
+            "predict": Trickled(stack, root / "predict", PREDICT, 0.1),
+        }
+
+
+def test_a_trickle_is_cut_at_the_whole_answer_deadline(trickles):
+    update, predict = trickles["update"], trickles["predict"]
+    ran, after_request_s = update.result()
+    fails(ran, 6, f"could not update elements for 25544: {update.host} did not finish answering within 30 s")
+    assert TOTAL_TIMEOUT_S <= after_request_s < TOTAL_TIMEOUT_S + 2
+    ran, after_request_s = predict.result()
+    cut = f"could not update elements for 25544: {predict.host} did not finish answering within 30 s"
+    from_the_cache(predict.world, ran, cut)
+    assert TOTAL_TIMEOUT_S <= after_request_s < TOTAL_TIMEOUT_S + 2
