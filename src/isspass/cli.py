@@ -383,7 +383,7 @@ def show_config(ctx: click.Context) -> None:
     assert parent is not None
     path = config_path()
     state = "" if path.exists() else " (not present)"
-    _say(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
+    _say(f"config file: {inert(str(path))}{state}  (set {CONFIG_ENV} to use another)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
@@ -398,7 +398,7 @@ def show_config(ctx: click.Context) -> None:
             lat, lon = parent.params["lat"], parent.params["lon"]
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
-        _say(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+        _say(f"{name.replace('_', '-'):>14} = {inert(str(shown))}  [{where}]")  # values from outside
 
 
 @cli.command("update")
