@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gp_server import GPServer
 from hostile_cli import NEAR_EPOCH, ZURICH, Ran, World, device, fails, succeeds
 
 #: The bundled elements and a window long past: a run that never needs the network.
@@ -26,8 +27,13 @@ FIFO_WAIT_S = 10.0
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> World:
-    return World(tmp_path)
+def world(tmp_path: Path):
+    """A private world whose elements URL is a live test server: no run may ask it anything."""
+    with GPServer() as server:
+        world = World(tmp_path)
+        world.env["ISSPASS_ELEMENTS_URL"] = server.url
+        yield world
+        assert server.requests == []
 
 
 @pytest.fixture(params=["main", "batch"])
