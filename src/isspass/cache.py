@@ -250,6 +250,9 @@ class ElementCache:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = cache_dir() if directory is None else Path(directory)
+        # The cache may be created inside the home directory, never the home itself:
+        # HOME=/nonexistent (a service account's) is meant never to exist.
+        self._home = _home_above(self.directory) if directory is None else None
         self._problems: dict[str, None] = {}  # insertion-ordered set
 
     def problems(self) -> list[str]:
@@ -274,6 +277,8 @@ class ElementCache:
             return f"{where} is {kind}, not a directory"
         if exc.errno == errno.ENOTDIR:
             return f"{where} cannot be used: part of its path is a file, not a directory"
+        if self._home is not None and exc.errno == errno.ENOENT and not os.path.lexists(self._home):
+            return f"{where} cannot be used: the home directory {self._home} does not exist"
         return f"{where} cannot be used: {exc.strerror or exc}"
 
     def _read(self, path: Path) -> tuple[bytes | None, str | None]:
@@ -432,11 +437,17 @@ class ElementCache:
                     self.add_problem(f"cannot remove the outdated {other}: {exc.strerror or exc}")
         return target
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _make_directory(self) -> None:
+        """Create the cache directory and its missing parents, or raise CacheError saying why not."""
         try:
+            if self._home is not None:
+                os.stat(self._home)
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(self._directory_problem(exc)) from None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        self._make_directory()
         try:
             atomic_write(path, data)
         except OSError as exc:
@@ -448,10 +459,7 @@ class ElementCache:
         Raises :class:`CacheError` saying why not. An update checks this before it asks the
         server: an answer that could not be recorded would be asked for again at every run.
         """
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CacheError(self._directory_problem(exc)) from None
+        self._make_directory()
         try:
             fd, probe = tempfile.mkstemp(dir=self.directory, prefix=".probe.", suffix=".tmp")
             try:
@@ -529,10 +537,7 @@ class ElementCache:
         or the lock file is a symbolic link (never followed) or not a regular file.
         """
         path = self.directory / _LOCK_FILE
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CacheError(self._directory_problem(exc)) from None
+        self._make_directory()
         flags = os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_NONBLOCK | _O_BINARY
         try:
             fd = os.open(path, flags, 0o644)
@@ -564,6 +569,8 @@ def _entry(record: FetchRecord) -> dict[str, Any]:
     if entry.pop("reached"):
         return entry
     return {**entry, "reached": False}
+
+
 def _history_name(name: str) -> tuple[int, datetime] | None:
     """The object and epoch a history file's name gives (``history-25544-20260903T041321.json``)."""
     stem, dot, ext = name[len(_HISTORY_PREFIX) :].rpartition(".")
@@ -577,6 +584,12 @@ def _history_name(name: str) -> tuple[int, datetime] | None:
     except ValueError:
         return None
     return int(number), epoch
+
+
+def _home_above(directory: Path) -> Path | None:
+    """The user's home directory when ``directory`` lies inside it."""
+    home = Path(os.path.expanduser("~"))
+    return home if home.is_absolute() and directory.is_relative_to(home) else None
 
 
 def _clock(now: float | None) -> float:

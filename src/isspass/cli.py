@@ -48,7 +48,7 @@ from .formats import (
     batch_csv_row,
     batch_json_line,
 )
-from .helptext import SectionedGroup
+from .helptext import SectionedGroup, SectionedHelp
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
 from .mail import PASSWORD_ENV, MailSettings, compose, send
@@ -64,6 +64,7 @@ from .options import (
 )
 from .places import timezone_at
 from .search import (
+    check_window,
     find_passes,
     iter_passes_many,
 )
@@ -94,11 +95,24 @@ def _library_errors() -> Iterator[None]:
 # --------------------------------------------------------------------------- the group
 
 
+class IsspassCommand(SectionedHelp):
+    """A subcommand: its help in the README's sections, and what Click prints for it while parsing
+    (``--help``) fails in one line too."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _printing():
+            return super().make_context(info_name, args, parent, **extra)
+
+
 class IsspassGroup(SectionedGroup):
     """The command group: loads the config file as Click's default map and keeps errors to one line.
 
     Its help and its subcommands' list their options under the README's headings (helptext).
     """
+
+    command_class = IsspassCommand
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -115,7 +129,8 @@ class IsspassGroup(SectionedGroup):
                 if getattr(param, "multiple", False) and isinstance(config.get(param.name or ""), str):
                     config[param.name or ""] = [config[param.name or ""]]  # one address for a list
             extra["default_map"] = config
-        return super().make_context(info_name, args, parent, **extra)
+        with _printing():  # --help and --version print while the options are parsed
+            return super().make_context(info_name, args, parent, **extra)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
@@ -163,7 +178,7 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"isspass: {message}", err=True)
+    click.echo(f"isspass: {inert(message, 2000)}", err=True)  # one line, whatever went into it
     sys.exit(code)
 
 
@@ -367,6 +382,7 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
+    check_window(start, days)
     choice = _choose(s, start)
     satellite = choice.satellite
     passes = find_passes(
@@ -420,21 +436,57 @@ def _emit(text: str, output: str | None) -> None:
     """The report to stdout, or to ``--output`` by the output-file rules (storage.open_output)."""
     if output is None or output == "-":
         with _stdout_errors():
-            click.echo(text, nl=False)
-            sys.stdout.flush()
+            stream = _stdout()
+            click.echo(text, nl=False, file=stream)
+            stream.flush()
         return
     write_output(output, text.encode("utf-8"))
 
 
+def _stdout() -> IO[str]:
+    """Standard output, or OutputError when the command was started without one (``>&-``)."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise OutputError("cannot write to standard output: it is closed")
+    return stream
+
+
 @contextlib.contextmanager
 def _stdout_errors() -> Iterator[None]:
-    """A full disk or a closed pipe behind stdout is one line, not a traceback."""
+    """A full disk behind stdout is one line, not a traceback; a reader that went away
+    (``isspass … | head -1``) wants no more, and the run ends quietly with success."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        _silence_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
     except OSError as exc:
+        _silence_stdout()
         raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: what is still buffered must not fail again at exit
+    (the interpreter's last flush would print a traceback and exit 120)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+
+
+@contextlib.contextmanager
+def _printing() -> Iterator[None]:
+    """What a command (or Click, for --help) prints on stdout: a failure is one line and exit 1."""
+    with _library_errors(), _stdout_errors():
+        yield
+
+
+def _say(line: str) -> None:
+    """One line for a person on stdout."""
+    with _printing():
+        click.echo(line)
 
 
 _SOURCES = {
@@ -468,9 +520,9 @@ def show_config(ctx: click.Context, **_: Any) -> None:
 
     path = config_path()
     state = "" if path.exists() else " (not present)"
-    click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
-    click.echo(f"command: {_command_path()}  (the absolute path to put in a crontab)")
-    click.echo(f"state: {state_dir()}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
+    _say(f"config file: {inert(str(path))}{state}  (set {CONFIG_ENV} to use another)")
+    _say(f"command: {inert(str(_command_path()))}  (the absolute path to put in a crontab)")
+    _say(f"state: {inert(str(state_dir()))}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
@@ -488,7 +540,7 @@ def show_config(ctx: click.Context, **_: Any) -> None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
             elif place is not None:
                 shown = "(from the place)"
-        click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+        _say(f"{name.replace('_', '-'):>14} = {inert(str(shown))}  [{where}]")  # values from outside
 
 
 def _command_path() -> str:
@@ -534,7 +586,7 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
     for position, norad_id in enumerate(wanted):
         result = update_elements(norad_id, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
-            click.echo(result.message)
+            _say(result.message)
             continue
         click.echo(f"isspass: {result.message}", err=True)
         if position + 1 < len(wanted):
@@ -583,6 +635,7 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
     if not places:
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
+    check_window(start, s.days)
     satellite = _choose(s, start).satellite
     results = iter_passes_many(
         [place.observer for place in places],
@@ -628,8 +681,9 @@ class _Null(io.StringIO):
 def _destination(output: str | None) -> Iterator[IO[str]]:
     if output is None or output == "-":
         with _stdout_errors():
-            yield sys.stdout
-            sys.stdout.flush()
+            stream = _stdout()
+            yield stream
+            stream.flush()
         return
     with open_output(output) as handle:
         yield handle
@@ -642,7 +696,7 @@ def elements_command() -> None:
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
-    click.echo(f"cache: {inert(str(cache.directory))}")
+    _say(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in available_elements(cache):
         line = (
@@ -653,25 +707,26 @@ def elements_command() -> None:
         if record is not None and e.source.startswith("cache") and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        click.echo(line)
+        _say(line)
     for history in known_histories(cache):
         if len(history.sets) < 2:
             continue
         first, last = history.sets[0].epoch, history.newest.epoch
         count = len(history.manoeuvres)
-        click.echo(
+        _say(
             f"{history.norad_id:>6}  history: {len(history.sets)} sets, {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
             f"{count} manoeuvre{'' if count == 1 else 's'} detected"
         )
         for manoeuvre in history.manoeuvres:
-            click.echo(
+            _say(
                 f"{history.norad_id:>6}  {manoeuvre.describe()} (between the sets of "
                 f"{manoeuvre.before:%Y-%m-%d %H:%M} and {manoeuvre.after:%Y-%m-%d %H:%M} UTC)"
             )
     for norad_id, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
-            click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+            failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
+            _say(f"{norad_id:>6}  {failed}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
 

@@ -22,6 +22,7 @@ from .mail import SECURITIES, check_address
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from .sources import ElementPolicy
+from .text import inert
 from .update import DEFAULT_REFRESH_AFTER_H
 
 #: The sky chart's orientations (the same as isspass.chart.ORIENTATIONS, without importing it).
@@ -141,6 +142,17 @@ class MailAddress(click.ParamType):
             return check_address(str(value).strip())
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+class SatelliteKey(click.ParamType):
+    """A NORAD catalogue number (1 to 9 digits 0-9) or a name; other digits are neither."""
+
+    name = "norad_id|name"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        key = text.strip()
+        if key.isdigit() and not (key.isascii() and len(key) <= 9):
+            self.fail(f"'{inert(key, 40)}' is not a catalogue number (1 to 9 digits 0-9)", param, ctx)
+        return text
 
 
 class TimeZone(click.ParamType):
@@ -214,7 +226,7 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Element file (TLE, 3LE or OMM JSON); - for stdin.",
     ),
     "satellite": click.option(
-        "--satellite", metavar="NORAD_ID|NAME", envvar="ISSPASS_SATELLITE",
+        "--satellite", type=SatelliteKey(), metavar="NORAD_ID|NAME", envvar="ISSPASS_SATELLITE",
         help="Which satellite (default the ISS, 25544).",
     ),
     "std_mag": click.option(

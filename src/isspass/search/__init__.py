@@ -200,6 +200,15 @@ def _check_number(name: str, value: float, low: float, high: float) -> float:
     return float(value)
 
 
+def check_window(start: datetime, days: float) -> None:
+    """Raise :class:`WindowError` unless the ``days`` from ``start`` lie within the ephemeris.
+
+    What :func:`find_passes` checks first; a caller that chooses the elements itself (the
+    command line) checks it before, so that no element is looked up, nor fetched, in vain.
+    """
+    _window(start, days)
+
+
 def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     if start is None:
         start = now_utc()
