@@ -34,6 +34,18 @@ class WindowError(IsspassError, ValueError):
     """The time window cannot be predicted: outside the span of the bundled ephemeris."""
 
 
+class TrajectoryError(ElementsError):
+    """A published trajectory (a CCSDS OEM file or answer) is unreadable or fails validation."""
+
+
+class TrajectoryMissingError(ElementsMissingError):
+    """No trajectory could be found: a missing OEM file, or none cached when one was required."""
+
+
+class TrajectoryCoverageError(WindowError):
+    """The window (with the search's padding) lies outside the span a trajectory covers."""
+
+
 class ConfigError(IsspassError):
     """The configuration file or an ``ISSPASS_*`` variable is invalid."""
 
@@ -61,6 +73,15 @@ class StaleElementsWarning(IsspassWarning):
 
 class RefreshWarning(IsspassWarning):
     """A refresh of the elements was due but failed; the elements at hand were used."""
+
+
+class TrajectoryWarning(IsspassWarning):
+    """A trajectory was given but does not cover the window: elements were used instead."""
+
+
+class ManoeuvreWarning(IsspassWarning):
+    """NASA's trajectory plans a manoeuvre (a reboost…) inside the window after the elements' epoch:
+    predictions from the elements are off after it."""
 
 
 class CacheWarning(IsspassWarning):
