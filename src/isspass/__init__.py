@@ -12,19 +12,27 @@ __version__ = "0.1.0"
 
 from .bundled import bundled_elements, standard_magnitudes
 from .elements import ISS_NORAD_ID, parse_elements, read_elements
+from .ephemeris import Ephemeris, PlannedEvent
 from .errors import (
     ElementsError,
     IsspassError,
     IsspassWarning,
+    ManoeuvreWarning,
     PropagationError,
     RefreshWarning,
     SatelliteNotFoundError,
     StaleElementsError,
     StaleElementsWarning,
+    TrajectoryCoverageError,
+    TrajectoryError,
+    TrajectoryWarning,
 )
 from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
+from .oem import parse_oem, read_oem
 from .search import find_passes, find_passes_many, iter_passes_many
 from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
+from .trajectory import TrajectorySatellite
+from .trajectory_policy import choose_source, load_trajectory
 
 __all__ = [
     "ISS_NORAD_ID",
@@ -32,27 +40,38 @@ __all__ = [
     "ElementPolicy",
     "Elements",
     "ElementsError",
+    "Ephemeris",
     "IsspassError",
     "IsspassWarning",
+    "ManoeuvreWarning",
     "Observer",
     "Pass",
     "PassPoint",
     "PassType",
+    "PlannedEvent",
     "PropagationError",
     "RefreshWarning",
     "Satellite",
     "SatelliteNotFoundError",
     "StaleElementsError",
     "StaleElementsWarning",
+    "TrajectoryCoverageError",
+    "TrajectoryError",
+    "TrajectorySatellite",
+    "TrajectoryWarning",
     "__version__",
     "bundled_elements",
     "choose_satellite",
+    "choose_source",
     "compass_point",
     "find_passes",
     "find_passes_many",
     "iter_passes_many",
     "load_satellite",
+    "load_trajectory",
     "parse_elements",
+    "parse_oem",
     "read_elements",
+    "read_oem",
     "standard_magnitudes",
 ]

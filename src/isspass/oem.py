@@ -11,7 +11,6 @@ import io
 import math
 import re
 import zlib
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -97,26 +96,39 @@ def _gunzip(data: bytes, source: str) -> bytes:
 # --------------------------------------------------------------------------- the two syntaxes
 
 
-@dataclass
+# Plain classes, not dataclasses: they are built at import time, and the command line
+# imports this module on every run.
+
+
 class _Field:
-    value: str
-    line: int
+    __slots__ = ("line", "value")
+
+    def __init__(self, value: str, line: int) -> None:
+        self.value, self.line = value, line
 
 
-@dataclass
 class _RawSegment:
-    line: int
-    metadata: dict[str, _Field] = field(default_factory=dict)
-    comments: list[str] = field(default_factory=list)
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, [epoch, x … z_dot])
+    """What one segment says, unchecked: its metadata, comments and rows (line, [epoch, x … z_dot])."""
+
+    __slots__ = ("comments", "line", "metadata", "rows")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.metadata: dict[str, _Field] = {}
+        self.comments: list[str] = []
+        self.rows: list[tuple[int, list[str]]] = []
 
 
-@dataclass
 class _Raw:
-    version: _Field | None = None
-    header: dict[str, _Field] = field(default_factory=dict)
-    comments: list[str] = field(default_factory=list)
-    segments: list[_RawSegment] = field(default_factory=list)
+    """What a whole message says, unchecked."""
+
+    __slots__ = ("comments", "header", "segments", "version")
+
+    def __init__(self, version: _Field | None = None) -> None:
+        self.version = version
+        self.header: dict[str, _Field] = {}
+        self.comments: list[str] = []
+        self.segments: list[_RawSegment] = []
 
 
 def _put(fields: dict[str, _Field], key: str, value: str, line: int, source: str) -> None:
@@ -194,13 +206,15 @@ def _unexpected(state: str) -> str:
     }.get(state, "out of place")
 
 
-@dataclass
 class _Node:
-    tag: str
-    line: int
-    attributes: dict[str, str]
-    children: list[_Node] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
+    """One XML element: its local name, line, attributes, children and text."""
+
+    __slots__ = ("attributes", "children", "line", "tag", "text")
+
+    def __init__(self, tag: str, line: int, attributes: dict[str, str]) -> None:
+        self.tag, self.line, self.attributes = tag, line, attributes
+        self.children: list[_Node] = []
+        self.text: list[str] = []
 
     def value(self) -> str:
         return "".join(self.text).strip()

@@ -21,11 +21,13 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
-from ..errors import WindowError
+from ..errors import TrajectoryCoverageError, WindowError
 from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
-from ..sources import load_satellite
+from ..sources import ElementPolicy
+from ..trajectory import TrajectorySatellite
+from ..trajectory_policy import choose_source
 from .passes import observer_passes
 from .track import Track
 
@@ -43,7 +45,7 @@ def find_passes(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -91,7 +93,7 @@ def find_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -127,7 +129,7 @@ def iter_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -153,7 +155,7 @@ def _prepare_many(
     observers: Sequence[Observer],
     start: datetime | None,
     days: float,
-    satellite: Satellite | int | str | None,
+    satellite: Satellite | TrajectorySatellite | int | str | None,
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
@@ -168,23 +170,38 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
-    satellite = _resolve_satellite(satellite, start, offline, allow_stale)
-    check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
+    end = start + timedelta(seconds=duration_s)
+    satellite = _resolve_satellite(satellite, start, end, offline, allow_stale)
+    if isinstance(satellite, TrajectorySatellite):
+        if not satellite.can_predict(start, end):
+            raise TrajectoryCoverageError(
+                f"the trajectory ({satellite.source}) covers {satellite.ephemeris.start:%Y-%m-%d %H:%M} to "
+                f"{satellite.ephemeris.stop:%Y-%m-%d %H:%M} UTC, not the window {start:%Y-%m-%d %H:%M} to "
+                f"{end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
+            )
+    else:
+        check_plausible(satellite.elements, start, end)
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
 
 
 def _resolve_satellite(
-    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool
-) -> Satellite:
-    """The satellite to search: the one given, else the element policy's choice for the window."""
-    if isinstance(satellite, Satellite):
+    satellite: Satellite | TrajectorySatellite | int | str | None,
+    start: datetime,
+    end: datetime,
+    offline: bool,
+    allow_stale: bool,
+) -> Satellite | TrajectorySatellite:
+    """The satellite to search: the one given, else the policy's choice for the window
+    (a cached trajectory that covers it, else elements)."""
+    if isinstance(satellite, (Satellite, TrajectorySatellite)):
         return satellite
     if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
         kind = type(satellite).__name__
         raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
-    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale)
+    policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
+    return choose_source(satellite, start=start, end=end, policy=policy).emit()
 
 
 def _check_number(name: str, value: float, low: float, high: float) -> float:

@@ -13,7 +13,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
-from ..freshness import timing_uncertainty_s
 from ..model import Pass, PassPoint, PassType
 from ..sky import Array, Sites, look
 from .roots import Index, Intervals
@@ -79,7 +78,6 @@ def assemble_passes(
     )
 
     t0 = track.t0
-    elements = track.satellite.elements
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -108,7 +106,7 @@ def assemble_passes(
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
+                timing_uncertainty_s=track.timing_uncertainty_s(culmination.time),
             )
         )
     return result
