@@ -13,9 +13,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .ephemeris import PlannedEvent
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
-from .text import csv_cell
+from .text import csv_cell, inert
+from .trajectory import TrajectorySatellite
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -38,7 +40,7 @@ class Report:
 
     observer: Observer
     timezone: str
-    satellite: Satellite
+    satellite: Satellite | TrajectorySatellite
     start: datetime
     end: datetime
     criteria: Criteria
@@ -50,7 +52,17 @@ class Report:
 
     @property
     def element_age_days(self) -> float:
+        """Days from the elements' epoch (or the trajectory's creation) to the start of the window."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.age_days(self.start)
         return self.satellite.elements.age_days(self.start)
+
+    @property
+    def source(self) -> str:
+        """Where the elements or the trajectory came from (``bundled``, ``OEM cache (path)``…)."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.source
+        return self.satellite.elements.source
 
 
 # --------------------------------------------------------------------------- helpers
@@ -124,11 +136,10 @@ def render_text(report: Report) -> str:
     """A table for people: one row per pass in the observer's local time."""
     zone = report.zone
     sat = report.satellite
-    elements = sat.elements
     age = report.element_age_days
     lines = [
         f"{sat.name} (NORAD {sat.norad_id}) over {_place(report.observer)}",
-        f"Elements: {elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(age)})",
+        *_source_lines(report, age),
         f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
         f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
         "",
@@ -162,6 +173,28 @@ def render_text(report: Report) -> str:
             row += f"  ±{p.timing_uncertainty_s:.0f} s"
         lines.append(row)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _source_lines(report: Report, age: float) -> list[str]:
+    """What the prediction comes from: the elements, or the trajectory and its planned events."""
+    sat = report.satellite
+    if not isinstance(sat, TrajectorySatellite):
+        return [f"Elements: {sat.elements.source}, epoch {iso_utc(sat.epoch)} ({_age_text(age)})"]
+    oem = sat.ephemeris
+    lines = [
+        f"Trajectory: {sat.source}, created {iso_utc(oem.created)} by "
+        f"{inert(oem.originator, 40)} ({_age_text(age)}), covering {oem.start:%Y-%m-%d %H:%M} to "
+        f"{oem.stop:%Y-%m-%d %H:%M} UTC"
+    ]
+    events = oem.events_between(report.start, report.end)
+    if events:
+        lines.append("Planned: " + "; ".join(_event_text(event) for event in events))
+    return lines
+
+
+def _event_text(event: PlannedEvent) -> str:
+    delta_v = f" ({event.delta_v_m_s:g} m/s)" if event.delta_v_m_s else ""
+    return f"{event.name}{delta_v} {event.time:%Y-%m-%d %H:%M} UTC"
 
 
 # --------------------------------------------------------------------------- JSON
@@ -218,8 +251,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "norad_id": sat.norad_id,
             "epoch": iso_utc(sat.epoch),
             "element_age_days": round(report.element_age_days, 3),
-            "source": sat.elements.source,
+            "source": report.source,
             "standard_magnitude": sat.standard_magnitude,
+            "trajectory": _trajectory_dict(report),
         },
         "window": {"start": iso_utc(report.start), "end": iso_utc(report.end)},
         "criteria": {
@@ -230,6 +264,31 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "brighter_than": c.brighter_than,
         },
         "passes": [pass_to_dict(p) for p in report.passes],
+    }
+
+
+def _trajectory_dict(report: Report) -> dict[str, Any] | None:
+    """The trajectory predicted from (null for elements) and its planned events inside the window."""
+    sat = report.satellite
+    if not isinstance(sat, TrajectorySatellite):
+        return None
+    oem = sat.ephemeris
+    return {
+        "format": "CCSDS OEM",
+        "created": iso_utc(oem.created),
+        "originator": inert(oem.originator, 80),
+        "object_id": inert(oem.object_id, 80),
+        "start": iso_utc(oem.start),
+        "stop": iso_utc(oem.stop),
+        "events": [
+            {
+                "name": event.name,
+                "time": iso_utc(event.time),
+                "delta_v_m_s": event.delta_v_m_s,
+                "manoeuvre": event.is_manoeuvre,
+            }
+            for event in oem.events_between(report.start, report.end)
+        ],
     }
 
 

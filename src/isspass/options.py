@@ -17,9 +17,11 @@ from click.core import ParameterSource
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
 from .formats import RENDERERS
+from .oem_update import DEFAULT_OEM_URL, check_oem_url
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from .sources import ElementPolicy
+from .trajectory_policy import SOURCES
 from .update import DEFAULT_REFRESH_AFTER_H
 
 TWILIGHTS = {"civil": -6.0, "nautical": -12.0, "astronomical": -18.0}
@@ -80,6 +82,20 @@ class ElementsUrl(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
             return check_elements_url(str(value))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class OemUrl(click.ParamType):
+    """Where ``isspass update`` fetches NASA's ISS trajectory: a URL as for elements, or ``none``."""
+
+    name = "url|none"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if str(value).strip().lower() == "none":
+            return "none"
+        try:
+            return check_oem_url(str(value))
         except ConfigError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -175,6 +191,18 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         show_default=True,
         help="GP query endpoint for fresh elements (a CelesTrak mirror).",
     ),
+    "oem": click.option(
+        "--oem", metavar="FILE", envvar="ISSPASS_OEM",
+        help="Predict from this CCSDS OEM trajectory (KVN or XML) when it covers the window.",
+    ),
+    "source": click.option(
+        "--source", type=click.Choice(SOURCES), default="auto", envvar="ISSPASS_SOURCE", show_default=True,
+        help="auto: NASA's trajectory when one covers the window, else elements; or force one.",
+    ),
+    "oem_url": click.option(
+        "--oem-url", type=OemUrl(), default=DEFAULT_OEM_URL, envvar="ISSPASS_OEM_URL",
+        help="Where isspass update fetches the ISS trajectory (default: NASA's OEM text file); none: never.",
+    ),
     "format": click.option(
         "--format", type=click.Choice(sorted(RENDERERS)), default="text", envvar="ISSPASS_FORMAT",
         show_default=True, help="Output format.",
@@ -191,10 +219,10 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
     "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
-    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url",
+    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url", "oem", "source",
 )  # fmt: skip
 #: The options that say where to fetch elements from: also taken by update.
-NETWORK_OPTIONS = ("offline", "elements_url")
+NETWORK_OPTIONS = ("offline", "elements_url", "oem_url")
 
 
 def options(*names: str) -> Callable[[Any], Any]:
@@ -230,6 +258,9 @@ class Settings:
     offline: bool
     refresh_after: float
     elements_url: str
+    oem: str | None
+    source: str
+    oem_url: str
     format: str
     output: str | None
     quiet_if_none: bool

@@ -76,10 +76,11 @@ def choose_source(
 
     The trajectory is ``oem`` (a file or a parsed OEM) when given, else the cached ISS
     trajectory (``isspass update`` fetches it). With ``source="auto"`` it is used when it is
-    the requested satellite's and covers the window with the search's padding; otherwise
-    the elements are chosen as :func:`isspass.choose_satellite` chooses them (given
-    ``elements`` win), and every manoeuvre the trajectory plans inside the window after the
-    elements' epoch gives a :class:`~isspass.ManoeuvreWarning`. ``source="oem"`` insists on
+    the requested satellite's and covers the window with the search's padding, unless
+    ``elements`` are given and ``oem`` is not (what the caller gives wins over the cache);
+    otherwise the elements are chosen as :func:`isspass.choose_satellite` chooses them, and
+    every manoeuvre the trajectory plans inside the window after the elements' epoch gives
+    a :class:`~isspass.ManoeuvreWarning`. ``source="oem"`` insists on
     the trajectory (:class:`~isspass.errors.TrajectoryMissingError` without one,
     :class:`~isspass.errors.TrajectoryCoverageError` when it does not cover the window);
     ``source="elements"`` never uses it but still warns. The result's ``satellite`` is a
@@ -93,14 +94,15 @@ def choose_source(
     end = start if end is None else as_utc(end)
     found: list[IsspassWarning] = []
     trajectory = _trajectory(oem, satellite, standard_magnitude, policy, found)
-    if source != "elements" and trajectory is not None and trajectory.can_predict(start, end):
+    preferred = source == "oem" or (source == "auto" and (oem is not None or elements is None))
+    if preferred and trajectory is not None and trajectory.can_predict(start, end):
         return ElementChoice(trajectory, _reason(trajectory), None, tuple(found))
     if source == "oem":
         raise _no_trajectory(trajectory, oem, start, end)
     if oem is not None and trajectory is not None and source == "auto":
         found.append(
             TrajectoryWarning(
-                f"{trajectory.ephemeris.source} does not cover the window with an orbit to spare "
+                f"{trajectory.source} does not cover the window with an orbit to spare "
                 f"({_span(trajectory.ephemeris)}): predicting from elements"
             )
         )
@@ -197,6 +199,6 @@ def _no_trajectory(
             "no cached trajectory for this satellite (isspass update fetches the ISS's; --oem FILE gives one)"
         )
     return TrajectoryCoverageError(
-        f"{trajectory.ephemeris.source} covers {_span(trajectory.ephemeris)}, not the window "
+        f"{trajectory.source} covers {_span(trajectory.ephemeris)}, not the window "
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
     )
