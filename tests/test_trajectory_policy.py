@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import warnings
 from datetime import datetime, timedelta, timezone
 
@@ -273,3 +274,17 @@ def test_elements_command_shows_the_cached_trajectory_and_its_events(cached):
     assert "covering 2025-02-27 00:01 to 2025-03-02 11:58 UTC (1261 vectors)" in line and str(cached) in line
     assert "planned: 2025-03-01 23:03:50 UTC  91P Dock  0 m/s" in result.stdout
     assert "planned: 2025-03-12 23:48:54 UTC  Crew10 Launch  0 m/s" in result.stdout
+
+
+def test_the_readme_example_runs(monkeypatch):
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### NASA's trajectory")
+    section = readme[start : readme.index("\n### ", start + 1)]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    monkeypatch.chdir(root)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert isinstance(namespace["iss"], isspass.TrajectorySatellite) and namespace["p"].visible

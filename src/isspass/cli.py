@@ -505,7 +505,8 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 
 @cli.command("elements")
 def elements_command() -> None:
-    """List the element sets isspass knows: source, epoch and age, and the cache and its problems."""
+    """List the element sets isspass knows (source, epoch, age), the cached ISS trajectory and its
+    planned events, and the cache and its problems."""
     cache = ElementCache()
     now = datetime.now(timezone.utc)
     click.echo(f"cache: {inert(str(cache.directory))}")

@@ -144,6 +144,9 @@ def _trajectory(
     """The given trajectory (errors raised), else the cached one if it is the requested satellite's."""
     if oem is not None:
         return load_trajectory(oem, satellite, standard_magnitude=standard_magnitude)
+    number = str(satellite).strip() if isinstance(satellite, (int, str)) else ""
+    if number.isdigit() and int(number) != ISS_NORAD_ID:
+        return None  # the cache holds the ISS's trajectory only: not even read
     cache = TrajectoryCache(policy.cache_dir)
     ephemeris = cache.load()
     found.extend(CacheWarning(problem) for problem in cache.problems())

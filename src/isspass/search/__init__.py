@@ -62,10 +62,11 @@ def find_passes(
     With ``visible_only`` (default) only visible passes are returned; otherwise every pass,
     each with its :class:`~isspass.PassType`.
 
-    ``satellite`` is a :class:`~isspass.Satellite` (used as given), or a NORAD number or a
-    name, or None for the ISS: the elements are then chosen exactly as the command line
-    chooses them (:func:`isspass.choose_satellite`): the cached or bundled set nearest the
-    window, refreshed over the network first when due unless ``offline``; a
+    ``satellite`` is a :class:`~isspass.Satellite` or a :class:`~isspass.TrajectorySatellite`
+    (used as given), or a NORAD number or a name, or None for the ISS: the source is then
+    chosen exactly as the command line chooses it (:func:`isspass.choose_source`): the
+    cached ISS trajectory when it covers the window, else the cached or bundled set nearest
+    the window, refreshed over the network first when due unless ``offline``; a
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
 
