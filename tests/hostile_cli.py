@@ -69,6 +69,7 @@ class World:
             "ISSPASS_CONFIG": str(self.config),
             "ISSPASS_CACHE_DIR": str(self.cache),
             "ISSPASS_ELEMENTS_URL": CLOSED_URL,
+            "ISSPASS_OEM_URL": "none",  # no trajectory fetch: never a server outside this machine
         }
 
     def command(self, *args: str) -> list[str]:

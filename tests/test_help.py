@@ -68,7 +68,8 @@ def test_subcommands_use_the_same_sections(subcommand):
         assert {"Which passes", "Which elements", "Output"} <= sections.keys()
         assert "--format" in _flags(sections["Output"])
     if subcommand == "update":
-        assert _flags(sections["Which elements"]) == ["--satellite", "--offline", "--elements-url"]
+        expected = ["--satellite", "--offline", "--elements-url", "--oem-url"]
+        assert _flags(sections["Which elements"]) == expected
 
 
 def _help_exit_codes(text: str) -> list[tuple[int, str]]:

@@ -53,6 +53,8 @@ from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bo
 from .locations import read_locations
 from .mail import PASSWORD_ENV, MailSettings, compose, send
 from .model import Pass
+from .oem_cache import TrajectoryCache
+from .oem_update import update_trajectory
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
@@ -68,9 +70,10 @@ from .search import (
     find_passes,
     iter_passes_many,
 )
-from .sources import ElementChoice, available_elements, choose_satellite, known_histories
+from .sources import ElementChoice, available_elements, known_histories
 from .storage import open_output, write_output
 from .text import inert
+from .trajectory_policy import choose_source
 from .update import UpdateStatus, update_elements
 from .utc import now_utc
 
@@ -214,7 +217,7 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @options(
-    "place", "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none",
+    "place", "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "oem_url", "format", "output", "quiet_if_none",
     *MAIL_OPTIONS, "chart_orientation",
 )
 @click.version_option(__version__, "--version", prog_name="isspass")
@@ -270,18 +273,21 @@ def _read_stdin() -> bytes:
     return read_stream_bounded(stream, ELEMENTS_LIMIT_BYTES, "stdin", error=ElementsError)
 
 
-def _choose(s: Settings, start: datetime) -> ElementChoice:
-    """The library's element policy, fed from the options; its warnings go to stderr."""
+def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementChoice:
+    """The library's source policy (trajectory or elements) for ``days`` (default ``--days``) from
+    ``start``, fed from the options; its warnings go to stderr."""
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
-    choice = choose_satellite(
+    choice = choose_source(
         s.satellite,
         elements=given,
         start=start,
-        days=s.days,
+        end=start + timedelta(days=s.days if days is None else days),
         standard_magnitude=s.std_mag,
         policy=s.policy(),
+        source=s.source,
+        oem=s.oem,
     )
     for warning in choice.warnings:
         click.echo(f"isspass: warning: {warning}", err=True)
@@ -383,7 +389,7 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
     observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
     check_window(start, days)
-    choice = _choose(s, start)
+    choice = _choose(s, start, days)
     satellite = choice.satellite
     passes = find_passes(
         observer,
@@ -567,11 +573,12 @@ def _command_path() -> str:
 @pass_settings
 @click.pass_context
 def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, ...], **_: Any) -> None:
-    """Fetch fresh elements (CelesTrak GP, OMM JSON) into the cache.
+    """Fetch fresh elements (CelesTrak GP, OMM JSON) and NASA's ISS trajectory (OEM) into the cache.
 
     Politely: never twice within 2 hours for the same object, no retries, and after a
     failure a back-off of 2 hours doubling up to a day. The cache is replaced only by
     validated elements, atomically. Exit code 6 when an object could not be updated.
+    --oem-url none skips the trajectory.
     """
     s = given.given_in(ctx)
     if s.offline:
@@ -583,6 +590,7 @@ def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, .
 def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> None:
     cache = ElementCache()
     wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
+    code = EXIT_OK
     for position, norad_id in enumerate(wanted):
         result = update_elements(norad_id, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
@@ -593,7 +601,18 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
             # A server that refused or failed is not asked again in the same run.
             rest = ", ".join(str(n) for n in wanted[position + 1 :])
             click.echo(f"isspass: not asking for {rest} after that", err=True)
-        ctx.exit(EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK)
+        code = EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK
+        break
+    if s.oem_url != "none":  # another server (NASA's): asked whatever CelesTrak answered
+        result = update_trajectory(cache=TrajectoryCache(cache.directory), url=s.oem_url)
+        if result.ok:
+            _say(result.message)
+        else:
+            click.echo(f"isspass: {result.message}", err=True)
+            if code == EXIT_OK:
+                code = EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK
+    if code != EXIT_OK:
+        ctx.exit(code)
 
 
 @cli.command("batch")
@@ -692,7 +711,7 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 @cli.command("elements")
 def elements_command() -> None:
     """List the element sets isspass knows (source, epoch, age), each object's history and its
-    manoeuvres, and the cache and its problems."""
+    manoeuvres, the cached ISS trajectory and its planned events, and the cache and its problems."""
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
@@ -727,6 +746,36 @@ def elements_command() -> None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
             failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
             _say(f"{norad_id:>6}  {failed}")
+    for problem in cache.problems():
+        click.echo(f"isspass: warning: {problem}", err=True)
+    _show_trajectory(TrajectoryCache(cache.directory), now)
+
+
+def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
+    """The cached ISS trajectory: when it was made, what it covers, its planned events."""
+    oem = cache.load()
+    if oem is not None:
+        age = (now - oem.created).total_seconds() / 86400
+        line = (
+            f"{ISS_NORAD_ID:>6}  {inert(oem.object_name, 20):<20}  trajectory created "
+            f"{oem.created:%Y-%m-%d %H:%M} UTC by {inert(oem.originator, 20)}, {age:.1f} days old, "
+            f"covering {oem.start:%Y-%m-%d %H:%M} to {oem.stop:%Y-%m-%d %H:%M} UTC "
+            f"({oem.vector_count} vectors)  OEM cache ({inert(str(cache.path))})"
+        )
+        record = cache.record()
+        if record.last_success is not None:
+            fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
+            line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
+        click.echo(line)
+        for event in oem.events:
+            delta_v = f"  {event.delta_v_m_s:g} m/s" if event.delta_v_m_s is not None else ""
+            kind = "  manoeuvre" if event.is_manoeuvre else ""
+            click.echo(f"{'':>6}  planned: {event.time:%Y-%m-%d %H:%M:%S} UTC  {event.name}{delta_v}{kind}")
+    record = cache.record()
+    if record.failures and record.last_attempt is not None:
+        when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
+        failed = f"last trajectory fetch failed at {when:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{ISS_NORAD_ID:>6}  {failed}: {record.last_error}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
 

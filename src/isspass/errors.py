@@ -36,6 +36,16 @@ class WindowError(IsspassError, ValueError):
 
 class PlaceNotFoundError(IsspassError, LookupError):
     """No known place has the name asked for (the message gives the closest names)."""
+class TrajectoryError(ElementsError):
+    """A published trajectory (a CCSDS OEM file or answer) is unreadable or fails validation."""
+
+
+class TrajectoryMissingError(ElementsMissingError):
+    """No trajectory could be found: a missing OEM file, or none cached when one was required."""
+
+
+class TrajectoryCoverageError(WindowError):
+    """The window (with the search's padding) lies outside the span a trajectory covers."""
 
 
 class ConfigError(IsspassError):
@@ -88,6 +98,12 @@ class RefreshWarning(IsspassWarning):
     kind = "refresh"
 
 
+class TrajectoryWarning(IsspassWarning):
+    """A trajectory was given but does not cover the window: elements were used instead."""
+
+    kind = "trajectory"
+
+
 class CacheWarning(IsspassWarning):
     """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
 
@@ -95,8 +111,8 @@ class CacheWarning(IsspassWarning):
 
 
 class ManoeuvreWarning(IsspassWarning):
-    """The window reaches past a manoeuvre the elements predate, or far past the newest elements
-    (where a manoeuvre would not be known): passes there may be minutes off."""
+    """The window reaches past a manoeuvre the elements predate (seen in their history, or planned in
+    NASA's trajectory), or far past the newest elements: passes there may be minutes off."""
 
     kind = "manoeuvre"
 

@@ -14,10 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .announce import News
+from .ephemeris import PlannedEvent
 from .errors import IsspassWarning
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
-from .text import csv_cell
+from .text import csv_cell, inert
+from .trajectory import TrajectorySatellite
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -41,7 +43,7 @@ class Report:
 
     observer: Observer
     timezone: str
-    satellite: Satellite
+    satellite: Satellite | TrajectorySatellite
     start: datetime
     end: datetime
     criteria: Criteria
@@ -60,7 +62,17 @@ class Report:
 
     @property
     def element_age_days(self) -> float:
+        """Days from the elements' epoch (or the trajectory's creation) to the start of the window."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.age_days(self.start)
         return self.satellite.elements.age_days(self.start)
+
+    @property
+    def source(self) -> str:
+        """Where the elements or the trajectory came from (``bundled``, ``OEM cache (path)``…)."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.source
+        return self.satellite.elements.source
 
 
 # --------------------------------------------------------------------------- helpers
@@ -143,13 +155,12 @@ def render_text(report: Report) -> str:
     """A table for people: one row per pass in the observer's local time."""
     zone = report.zone
     sat = report.satellite
-    elements = sat.elements
     age = report.element_age_days
     where = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
     lines = [
         f"{sat.name} (NORAD {sat.norad_id}) over {where}",
         *([] if report.place_note is None else [f"({report.place_note})"]),
-        f"Elements: {elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(age)})",
+        *_source_lines(report, age),
         f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
         f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
         "",
@@ -207,6 +218,28 @@ def _cancelled_lines(report: Report) -> list[str]:
     for gone in report.news.cancelled:
         lines.append(f"{_local(gone.time, report.zone):%a %d %b  %H:%M:%S}  {gone.id}")
     return lines
+
+
+def _source_lines(report: Report, age: float) -> list[str]:
+    """What the prediction comes from: the elements, or the trajectory and its planned events."""
+    sat = report.satellite
+    if not isinstance(sat, TrajectorySatellite):
+        return [f"Elements: {sat.elements.source}, epoch {iso_utc(sat.epoch)} ({_age_text(age)})"]
+    oem = sat.ephemeris
+    lines = [
+        f"Trajectory: {sat.source}, created {iso_utc(oem.created)} by "
+        f"{inert(oem.originator, 40)} ({_age_text(age)}), covering {oem.start:%Y-%m-%d %H:%M} to "
+        f"{oem.stop:%Y-%m-%d %H:%M} UTC"
+    ]
+    events = oem.events_between(report.start, report.end)
+    if events:
+        lines.append("Planned: " + "; ".join(_event_text(event) for event in events))
+    return lines
+
+
+def _event_text(event: PlannedEvent) -> str:
+    delta_v = f" ({event.delta_v_m_s:g} m/s)" if event.delta_v_m_s else ""
+    return f"{event.name}{delta_v} {event.time:%Y-%m-%d %H:%M} UTC"
 
 
 # --------------------------------------------------------------------------- JSON
@@ -268,8 +301,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "norad_id": sat.norad_id,
             "epoch": iso_utc(sat.epoch),
             "element_age_days": round(report.element_age_days, 3),
-            "source": sat.elements.source,
+            "source": report.source,
             "standard_magnitude": sat.standard_magnitude,
+            "trajectory": _trajectory_dict(report),
         },
         "window": {"start": iso_utc(report.start), "end": iso_utc(report.end)},
         "criteria": {
@@ -299,6 +333,31 @@ def _news_fields(report: Report) -> dict[str, Any]:
     if report.news is None:
         return {}
     return {"cancelled": [{"id": r.id, "time": iso_utc(r.time)} for r in report.news.cancelled]}
+
+
+def _trajectory_dict(report: Report) -> dict[str, Any] | None:
+    """The trajectory predicted from (null for elements) and its planned events inside the window."""
+    sat = report.satellite
+    if not isinstance(sat, TrajectorySatellite):
+        return None
+    oem = sat.ephemeris
+    return {
+        "format": "CCSDS OEM",
+        "created": iso_utc(oem.created),
+        "originator": inert(oem.originator, 80),
+        "object_id": inert(oem.object_id, 80),
+        "start": iso_utc(oem.start),
+        "stop": iso_utc(oem.stop),
+        "events": [
+            {
+                "name": event.name,
+                "time": iso_utc(event.time),
+                "delta_v_m_s": event.delta_v_m_s,
+                "manoeuvre": event.is_manoeuvre,
+            }
+            for event in oem.events_between(report.start, report.end)
+        ],
+    }
 
 
 def render_json(report: Report) -> str:

@@ -133,9 +133,18 @@ def molczan_uncertainty_s(
     along its track by 864·P·(ndot/2)·dt² / (n0 + 2·(ndot/2)·dt) seconds after dt days.
     Scaled by the set's own ndot, it covers only about half of real ISS passes.
     """
-    dt = abs(elements.age_days(when))
-    drag = abs(elements.mean_motion_dot)
-    return 864.0 * drag_uncertainty_percent * drag * dt**2 / (elements.mean_motion + 2.0 * drag * dt)
+    return drift_uncertainty_s(
+        elements.mean_motion, elements.mean_motion_dot, abs(elements.age_days(when)), drag_uncertainty_percent
+    )
+
+
+def drift_uncertainty_s(
+    mean_motion: float, mean_motion_dot: float, age_days: float, drag_uncertainty_percent: float
+) -> float:
+    """Molczan's estimate from its numbers: mean motion n0 (rev/day), ndot/2 (rev/day²), dt (days)."""
+    dt = abs(age_days)
+    drag = abs(mean_motion_dot)
+    return 864.0 * drag_uncertainty_percent * drag * dt**2 / (mean_motion + 2.0 * drag * dt)
 
 
 def check_age(

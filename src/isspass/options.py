@@ -19,10 +19,12 @@ from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
 from .formats import RENDERERS
 from .mail import SECURITIES, check_address
+from .oem_update import DEFAULT_OEM_URL, check_oem_url
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from .sources import ElementPolicy
 from .text import inert
+from .trajectory_policy import SOURCES
 from .update import DEFAULT_REFRESH_AFTER_H
 
 #: The sky chart's orientations (the same as isspass.chart.ORIENTATIONS, without importing it).
@@ -142,6 +144,8 @@ class MailAddress(click.ParamType):
             return check_address(str(value).strip())
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
 class SatelliteKey(click.ParamType):
     """A NORAD catalogue number (1 to 9 digits 0-9) or a name; other digits are neither."""
 
@@ -153,6 +157,20 @@ class SatelliteKey(click.ParamType):
         if key.isdigit() and not (key.isascii() and len(key) <= 9):
             self.fail(f"'{inert(key, 40)}' is not a catalogue number (1 to 9 digits 0-9)", param, ctx)
         return text
+
+
+class OemUrl(click.ParamType):
+    """Where ``isspass update`` fetches NASA's ISS trajectory: a URL as for elements, or ``none``."""
+
+    name = "url|none"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if str(value).strip().lower() == "none":
+            return "none"
+        try:
+            return check_oem_url(str(value))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class TimeZone(click.ParamType):
@@ -251,6 +269,18 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         show_default=True,
         help="GP query endpoint for fresh elements (a CelesTrak mirror).",
     ),
+    "oem": click.option(
+        "--oem", metavar="FILE", envvar="ISSPASS_OEM",
+        help="Predict from this CCSDS OEM trajectory (KVN or XML) when it covers the window.",
+    ),
+    "source": click.option(
+        "--source", type=click.Choice(SOURCES), default="auto", envvar="ISSPASS_SOURCE", show_default=True,
+        help="auto: NASA's trajectory when one covers the window, else elements; or force one.",
+    ),
+    "oem_url": click.option(
+        "--oem-url", type=OemUrl(), default=DEFAULT_OEM_URL, envvar="ISSPASS_OEM_URL",
+        help="Where isspass update fetches the ISS trajectory (default: NASA's OEM text file); none: never.",
+    ),
     "format": click.option(
         "--format", type=click.Choice(sorted(RENDERERS)), default="text", envvar="ISSPASS_FORMAT",
         show_default=True, help="Output format.",
@@ -317,7 +347,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Where and when", ("place", "lat", "lon", "elevation", "tz", "start", "days")),
     ("Which passes", ("min_elevation", "min_peak", "twilight", "brighter_than", "all")),
     ("Which elements", ("tle", "satellite", "satellites", "std_mag", "allow_stale", "offline",
-                        "refresh_after", "elements_url")),
+                        "refresh_after", "elements_url", "oem", "source", "oem_url")),
     ("Output", ("format", "fmt", "output", "quiet_if_none", "chart_orientation", "limit")),
     ("Mail, reminders and what is new", MAIL_OPTIONS),
 )  # fmt: skip
@@ -325,10 +355,10 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
     "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
-    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url",
+    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url", "oem", "source",
 )  # fmt: skip
 #: The options that say where to fetch elements from: also taken by update.
-NETWORK_OPTIONS = ("offline", "elements_url")
+NETWORK_OPTIONS = ("offline", "elements_url", "oem_url")
 
 
 def options(*names: str) -> Callable[[Any], Any]:
@@ -364,6 +394,9 @@ class Settings:
     offline: bool
     refresh_after: float
     elements_url: str
+    oem: str | None
+    source: str
+    oem_url: str
     format: str
     output: str | None
     quiet_if_none: bool

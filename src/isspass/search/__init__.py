@@ -22,12 +22,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
 from ..arguments import friendly_keywords
-from ..errors import WindowError
+from ..errors import TrajectoryCoverageError, WindowError
 from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
-from ..sources import load_satellite
-from ..utc import DAY_S, naive_message, now_utc
+from ..sources import ElementPolicy
+from ..trajectory import TrajectorySatellite
+from ..trajectory_policy import choose_source
+from ..utc import naive_message, now_utc
 from .passes import observer_passes
 from .track import Track
 
@@ -46,7 +48,7 @@ def find_passes(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -63,10 +65,11 @@ def find_passes(
     With ``visible_only`` (default) only visible passes are returned; otherwise every pass,
     each with its :class:`~isspass.PassType`.
 
-    ``satellite`` is a :class:`~isspass.Satellite` (used as given), or a NORAD number or a
-    name, or None for the ISS: the elements are then chosen exactly as the command line
-    chooses them (:func:`isspass.choose_satellite`): the cached or bundled set nearest the
-    window, refreshed over the network first when due unless ``offline``; a
+    ``satellite`` is a :class:`~isspass.Satellite` or a :class:`~isspass.TrajectorySatellite`
+    (used as given), or a NORAD number or a name, or None for the ISS: the source is then
+    chosen exactly as the command line chooses it (:func:`isspass.choose_source`): the
+    cached ISS trajectory when it covers the window, else the cached or bundled set nearest
+    the window, refreshed over the network first when due unless ``offline``; a
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
 
@@ -95,7 +98,7 @@ def find_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -132,7 +135,7 @@ def iter_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | int | str | None = None,
+    satellite: Satellite | TrajectorySatellite | int | str | None = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -158,7 +161,7 @@ def _prepare_many(
     observers: Sequence[Observer],
     start: datetime | None,
     days: float,
-    satellite: Satellite | int | str | None,
+    satellite: Satellite | TrajectorySatellite | int | str | None,
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
@@ -173,23 +176,38 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
-    satellite = _resolve_satellite(satellite, start, offline, allow_stale, duration_s / DAY_S)
-    check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
+    end = start + timedelta(seconds=duration_s)
+    satellite = _resolve_satellite(satellite, start, end, offline, allow_stale)
+    if isinstance(satellite, TrajectorySatellite):
+        if not satellite.can_predict(start, end):
+            raise TrajectoryCoverageError(
+                f"the trajectory ({satellite.source}) covers {satellite.ephemeris.start:%Y-%m-%d %H:%M} to "
+                f"{satellite.ephemeris.stop:%Y-%m-%d %H:%M} UTC, not the window {start:%Y-%m-%d %H:%M} to "
+                f"{end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
+            )
+    else:
+        check_plausible(satellite.elements, start, end)
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
 
 
 def _resolve_satellite(
-    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool, days: float
-) -> Satellite:
-    """The satellite to search: the one given, else the element policy's choice for the window."""
-    if isinstance(satellite, Satellite):
+    satellite: Satellite | TrajectorySatellite | int | str | None,
+    start: datetime,
+    end: datetime,
+    offline: bool,
+    allow_stale: bool,
+) -> Satellite | TrajectorySatellite:
+    """The satellite to search: the one given, else the policy's choice for the window
+    (a cached trajectory that covers it, else elements)."""
+    if isinstance(satellite, (Satellite, TrajectorySatellite)):
         return satellite
     if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
         kind = type(satellite).__name__
         raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
-    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale, days=days)
+    policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
+    return choose_source(satellite, start=start, end=end, policy=policy).emit()
 
 
 def _check_number(name: str, value: float, low: float, high: float) -> float:

@@ -13,8 +13,11 @@ from datetime import datetime, timezone
 import numpy as np
 from numpy.typing import NDArray
 
+from ..ephemeris import window_padding_s
+from ..freshness import timing_uncertainty_s
 from ..model import Satellite
 from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
+from ..trajectory import TrajectoryOrbit, TrajectorySatellite
 from .roots import Evaluate, Index, Intervals, intervals_above
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
@@ -25,8 +28,8 @@ _SAMPLES_PER_ORBIT = 32
 class Track:
     """One satellite over one window: everything that does not depend on the observer."""
 
-    satellite: Satellite
-    orbit: Orbit
+    satellite: Satellite | TrajectorySatellite
+    orbit: Orbit | TrajectoryOrbit
     grid: Array  # seconds from t0
     r_itrs: Array
     v_itrs: Array
@@ -39,14 +42,21 @@ class Track:
         return datetime.fromtimestamp(self.orbit.sun.t0_unix, tz=timezone.utc)
 
     @classmethod
-    def build(cls, satellite: Satellite, start: datetime, duration_s: float) -> Track:
-        period = satellite.elements.period_s
+    def build(cls, satellite: Satellite | TrajectorySatellite, start: datetime, duration_s: float) -> Track:
+        if isinstance(satellite, TrajectorySatellite):
+            period = satellite.period_s
+        else:
+            period = satellite.elements.period_s
         step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
-        pad = max(period, 1800.0)
+        pad = window_padding_s(period)
         count = math.ceil((duration_s + 2 * pad) / step) + 1
         grid = -pad + step * np.arange(count)
         t0 = start.timestamp()
-        orbit = Orbit(satellite.elements.satrec, SunTrack.build(t0, grid[0], grid[-1]))
+        sun = SunTrack.build(t0, grid[0], grid[-1])
+        if isinstance(satellite, TrajectorySatellite):
+            orbit: Orbit | TrajectoryOrbit = TrajectoryOrbit(satellite, sun)
+        else:
+            orbit = Orbit(satellite.elements.satrec, sun)
         r_teme, v_teme = orbit.teme(grid)
         r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
 
@@ -57,6 +67,12 @@ class Track:
         depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
         shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
         return cls(satellite, orbit, grid, r_itrs, v_itrs, shade, duration_s, step)
+
+    def timing_uncertainty_s(self, when: datetime) -> float:
+        """How far a time predicted at ``when`` may be off: from the elements' age, or the trajectory's."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.timing_uncertainty_s(when)
+        return timing_uncertainty_s(self.satellite.elements, when, self.satellite.history_drag)
 
     def altitude_evaluator(self, sites: Sites) -> Evaluate:
         def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
