@@ -23,7 +23,8 @@ HA_TLE = """\
 
 @pytest.fixture(autouse=True)
 def no_user_state_no_network(tmp_path_factory, monkeypatch):
-    """Every test: a private (empty) config, cache and state, and an elements URL that is a closed local port.
+    """Every test: a private (empty) config, cache and state, an elements URL that is a closed local
+    port, and no trajectory fetch (a test that wants one names its own server).
 
     No test may reach the internet (through a proxy either) or read the user's own settings.
     """
@@ -39,6 +40,7 @@ def no_user_state_no_network(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ISSPASS_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("ISSPASS_STATE_DIR", str(home / "state"))
     monkeypatch.setenv("ISSPASS_ELEMENTS_URL", "http://127.0.0.1:9/gp.php")
+    monkeypatch.setenv("ISSPASS_OEM_URL", "none")
     return home
 
 

@@ -1,4 +1,4 @@
-"""Element age: the warning / refusal policy and the timing-uncertainty estimate."""
+"""Element age: the warning / refusal policy, the timing band by hand, and Molczan's estimate before it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 import isspass
-from isspass.freshness import check_age, timing_uncertainty_s
+from isspass.freshness import (
+    TIMING_BAND,
+    check_age,
+    molczan_uncertainty_s,
+    timing_band_s,
+    timing_uncertainty_s,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +31,9 @@ def bundled():
 @pytest.mark.parametrize(("days", "seconds"), [(1, 0.10745), (3, 0.96706), (7, 5.26484), (14, 21.0575)])
 def test_molczan_uncertainty_by_hand(bundled, days, seconds):
     when = bundled.epoch + timedelta(days=days)
-    assert timing_uncertainty_s(bundled, when) == pytest.approx(seconds, rel=1e-4)
+    assert molczan_uncertainty_s(bundled, when) == pytest.approx(seconds, rel=1e-4)
     # Symmetric in time: predicting before the epoch is no better.
-    assert timing_uncertainty_s(bundled, bundled.epoch - timedelta(days=days)) == pytest.approx(
+    assert molczan_uncertainty_s(bundled, bundled.epoch - timedelta(days=days)) == pytest.approx(
         seconds, rel=1e-3
     )
 
@@ -38,8 +44,44 @@ def test_product_figures_for_a_typical_iss_drag():
 
     (elements,) = isspass.bundled_elements()
     typical = dataclasses.replace(elements, mean_motion_dot=1.6e-4, mean_motion=15.5)
-    figures = [timing_uncertainty_s(typical, typical.epoch + timedelta(days=d)) for d in (1, 7, 14)]
+    figures = [molczan_uncertainty_s(typical, typical.epoch + timedelta(days=d)) for d in (1, 7, 14)]
     assert [round(f, 1) for f in figures] == [0.2, 8.7, 35.0]
+
+
+# The band by hand, for the bundled set: d = |ndot/2| = 9.634e-5 rev/day², n0 = 15.49258637,
+# a drag error δ moves the track by 86400·δ·dt²/n0 s; the band is 0.5 s plus that (or 0.15 s/day).
+#   alone:  δ = 1.2 · (9.634e-5 / 1e-4) · 9.634e-5                = 1.113767e-4
+#   with a history of h = 7e-5:  δ = 0.22 · 0.7 · 7e-5 + 0.5 · |7e-5 − 9.634e-5| = 2.395e-5
+#   dt = 1:  0.5 + 5576.84 · δ  →  alone 1.1211 s,  history 0.6336 s, below 0.5 + 0.15: 0.65 s
+#   dt = 7:  0.5 + 273265 · δ   →  alone 30.935 s,  history 7.0447 s
+#   dt = 14: 0.5 + 1093060 · δ  →  alone 122.24 s,  history 26.679 s
+@pytest.mark.parametrize(
+    ("days", "alone", "with_history"), [(1, 1.1211, 0.65), (7, 30.935, 7.0447), (14, 122.24, 26.679)]
+)
+def test_timing_band_by_hand(bundled, days, alone, with_history):
+    when = bundled.epoch + timedelta(days=days)
+    assert timing_uncertainty_s(bundled, when) == pytest.approx(alone, rel=1e-4)
+    assert timing_uncertainty_s(bundled, when, history_drag=7e-5) == pytest.approx(with_history, rel=1e-4)
+    # Symmetric in time: predicting before the epoch is no better.
+    before = bundled.epoch - timedelta(days=days)
+    assert timing_uncertainty_s(bundled, before) == pytest.approx(alone, rel=1e-4)
+
+
+def test_timing_band_follows_the_drag_not_the_set_alone(bundled):
+    """A set whose drag term is far from its history's gets a wider band, and a high drag a wider one."""
+    week = bundled.epoch + timedelta(days=7)
+    agreeing = timing_uncertainty_s(bundled, week, history_drag=bundled.mean_motion_dot)
+    disagreeing = timing_uncertainty_s(bundled, week, history_drag=bundled.mean_motion_dot / 2)
+    assert disagreeing > agreeing
+    quiet, active = timing_band_s(7.0, 15.49, [5e-5, 1.5e-4], [5e-5, 1.5e-4])
+    floor = TIMING_BAND.floor_s  # three times the drag, nine times the shift:
+    assert active - floor == pytest.approx(9 * (quiet - floor))
+
+
+def test_timing_band_of_a_high_satellite_is_its_floor():
+    """At 800 km the drag is negligible: 0.5 s at the epoch, growing 0.15 s a day."""
+    bands = timing_band_s([0.0, 1.0, 14.0], 14.3, 1e-7)
+    assert bands == pytest.approx([0.5, 0.65, 2.6], abs=1e-3)
 
 
 def test_passes_carry_their_uncertainty(bundled):
@@ -53,13 +95,8 @@ def test_passes_carry_their_uncertainty(bundled):
         assert p.timing_uncertainty_s == pytest.approx(
             timing_uncertainty_s(bundled, p.culmination.time), rel=1e-6
         )
-        assert 5.0 < p.timing_uncertainty_s < 7.0
-
-
-def test_uncertainty_grows_like_the_measured_drift(history):
-    """The estimate is honest against real drift up to a week (PRODUCT: ≤ 1 s up to 7 days)."""
-    for older in history[-4:-1]:
-        assert timing_uncertainty_s(older, older.epoch + timedelta(days=2)) < 1.0
+        # The bundled set alone: 30.9 s at 7 days, 40.3 s at 8 (by hand, as above).
+        assert 30.9 < p.timing_uncertainty_s < 40.4
 
 
 def test_age_policy(bundled):

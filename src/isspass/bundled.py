@@ -26,6 +26,18 @@ def bundled_elements() -> list[Elements]:
 
 def standard_magnitudes() -> dict[int, float]:
     """The bundled table of standard magnitudes (1000 km, half phase), by NORAD catalogue number."""
+    return {int(row["norad_id"]): float(row["standard_magnitude"]) for row in _magnitude_rows()}
+
+
+def catalogue_number(name: str) -> int | None:
+    """The NORAD number of a satellite the bundled table names (``"HST"`` → 20580), case aside."""
+    wanted = name.strip().casefold()
+    for row in _magnitude_rows():
+        if row["name"].casefold() == wanted:
+            return int(row["norad_id"])
+    return None
+
+
+def _magnitude_rows() -> list[dict[str, str]]:
     text = _data_bytes("standard_magnitudes.csv").decode("utf-8")
-    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
-    return {int(row["norad_id"]): float(row["standard_magnitude"]) for row in rows}
+    return list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))

@@ -1,8 +1,9 @@
-"""The on-disk element cache: validated element files, fetch history, and a lock.
+"""The on-disk element cache: validated element files, each object's element history, fetch history, a lock.
 
 One element file per satellite (``<norad>.json`` or ``.tle``, exactly as received and
-validated) and one state file with each object's fetch history, all replaced atomically.
-Nothing read back is trusted: a damaged file or entry counts as absent and is reported by
+validated), a copy of every set fetched in the last 60 days (``history-<norad>-<epoch>``),
+and one state file with each object's fetch history, all written atomically. Nothing read
+back is trusted: a damaged file or entry counts as absent and is reported by
 :meth:`ElementCache.problems` — never raised, never silently skipped.
 """
 
@@ -19,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,14 @@ CLOCK_SKEW_S = 86400.0
 MAX_FAILURES = 1000
 #: Longest error text kept in the history or shown from it.
 MAX_ERROR_CHARS = 300
+#: Each object's element history keeps the sets fetched within this many days of its newest.
+HISTORY_DAYS = 60.0
+#: ... and at most this many of them (four fetches a day for 60 days).
+MAX_HISTORY_SETS = 240
+#: An answer larger than this (bytes) is not kept in the history (one object's set is ~1 KB).
+MAX_HISTORY_FILE_BYTES = 64 * 1024
+_HISTORY_PREFIX = "history-"
+_HISTORY_STAMP = "%Y%m%dT%H%M%S"
 _LISTED_BAD_ENTRIES = 5
 _LAST_POSIX_S = 253402300799.0  # 9999-12-31 23:59:59 UTC, the last time datetime can show
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -248,6 +258,9 @@ class ElementCache:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = cache_dir() if directory is None else Path(directory)
+        # The cache may be created inside the home directory, never the home itself:
+        # HOME=/nonexistent (a service account's) is meant never to exist.
+        self._home = _home_above(self.directory) if directory is None else None
         self._problems: dict[str, None] = {}  # insertion-ordered set
 
     def problems(self) -> list[str]:
@@ -272,6 +285,8 @@ class ElementCache:
             return f"{where} is {kind}, not a directory"
         if exc.errno == errno.ENOTDIR:
             return f"{where} cannot be used: part of its path is a file, not a directory"
+        if self._home is not None and exc.errno == errno.ENOENT and not os.path.lexists(self._home):
+            return f"{where} cannot be used: the home directory {self._home} does not exist"
         return f"{where} cannot be used: {exc.strerror or exc}"
 
     def _read(self, path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str | None]:
@@ -328,6 +343,80 @@ class ElementCache:
                 ids.add(int(stem))
         return [e for norad_id in sorted(ids) for e in self.load(norad_id)]
 
+    # ---- each object's element history
+
+    def _history_files(self) -> dict[int, list[tuple[datetime, Path]]]:
+        """The history files in the directory, by object, newest first; names that do not fit are ignored."""
+        try:
+            with os.scandir(self.directory) as entries:
+                names = [entry.name for entry in entries if entry.name.startswith(_HISTORY_PREFIX)]
+        except OSError:
+            return {}  # a missing or unusable directory is reported by the other readers
+        found: dict[int, list[tuple[datetime, Path]]] = {}
+        for name in names:
+            parsed = _history_name(name)
+            if parsed is not None:
+                norad_id, epoch = parsed
+                found.setdefault(norad_id, []).append((epoch, self.directory / name))
+        for files in found.values():
+            files.sort(reverse=True)
+        return found
+
+    def load_history(self, norad_id: int) -> list[Elements]:
+        """Every cached set of one satellite: its element file's, then its history's, newest first.
+
+        At most :data:`MAX_HISTORY_SETS` history files are read, each of at most
+        :data:`MAX_HISTORY_FILE_BYTES`; damaged ones are ignored and listed by problems().
+        """
+        files = self._history_files().get(norad_id, [])
+        return self.load(norad_id) + self._load_history_files(files, norad_id)
+
+    def load_histories(self) -> list[Elements]:
+        """The history sets of every cached satellite (without their element files': see load_all)."""
+        return [
+            e
+            for norad_id, files in sorted(self._history_files().items())
+            for e in self._load_history_files(files, norad_id)
+        ]
+
+    def _load_history_files(self, files: list[tuple[datetime, Path]], norad_id: int) -> list[Elements]:
+        sets: list[Elements] = []
+        for _, path in files[:MAX_HISTORY_SETS]:
+            try:
+                data = _read_small_file(path, MAX_HISTORY_FILE_BYTES)
+            except FileNotFoundError:
+                continue
+            except _NotAFile as exc:
+                self.add_problem(f"ignoring the cached history file {path}: {exc}")
+                continue
+            except OSError as exc:
+                self.add_problem(f"ignoring the cached history file {path}: {exc.strerror or exc}")
+                continue
+            try:
+                found = decode_elements(data, str(path))
+            except ElementsError as exc:
+                self.add_problem(f"ignoring the cached history file: {exc}")
+                continue
+            sets.extend(replace(e, source=f"cache ({path})") for e in found if e.norad_id == norad_id)
+        return sets
+
+    def _keep_in_history(self, norad_id: int, body: bytes, fmt: str, epoch: datetime) -> None:
+        """Write one set's copy into the object's history, then forget what is too old or too many."""
+        if len(body) > MAX_HISTORY_FILE_BYTES:
+            return
+        name = f"{_HISTORY_PREFIX}{norad_id}-{epoch.astimezone(timezone.utc):{_HISTORY_STAMP}}.{fmt}"
+        self._write(self.directory / name, body)
+        files = self._history_files().get(norad_id, [])
+        newest = max(epoch, files[0][0]) if files else epoch
+        for rank, (when, path) in enumerate(files):
+            if rank >= MAX_HISTORY_SETS or when < newest - timedelta(days=HISTORY_DAYS):
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    self.add_problem(f"cannot remove the outdated {path}: {exc.strerror or exc}")
+
     def stored_at(self, norad_id: int) -> float | None:
         """When one satellite's element file was last written (UTC POSIX seconds), if it exists."""
         for path in self._element_files(norad_id):
@@ -335,11 +424,15 @@ class ElementCache:
                 return os.stat(path).st_mtime
         return None
 
-    def store(self, norad_id: int, body: bytes, fmt: str) -> Path:
+    def store(self, norad_id: int, body: bytes, fmt: str, epoch: datetime | None = None) -> Path:
         """Replace one satellite's cached elements atomically with an already validated body.
 
-        Raises :class:`CacheError` when the file cannot be written.
+        With ``epoch`` (the newest set's in ``body``) a copy is kept in the object's element
+        history first, and sets older than :data:`HISTORY_DAYS` before the newest are
+        forgotten. Raises :class:`CacheError` when a file cannot be written.
         """
+        if epoch is not None:
+            self._keep_in_history(norad_id, body, fmt, epoch)
         target = self.directory / f"{norad_id}.{fmt}"
         self._write(target, body)
         for other in self._element_files(norad_id):
@@ -352,11 +445,17 @@ class ElementCache:
                     self.add_problem(f"cannot remove the outdated {other}: {exc.strerror or exc}")
         return target
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _make_directory(self) -> None:
+        """Create the cache directory and its missing parents, or raise CacheError saying why not."""
         try:
+            if self._home is not None:
+                os.stat(self._home)
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(self._directory_problem(exc)) from None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        self._make_directory()
         try:
             atomic_write(path, data)
         except OSError as exc:
@@ -368,10 +467,7 @@ class ElementCache:
         Raises :class:`CacheError` saying why not. An update checks this before it asks the
         server: an answer that could not be recorded would be asked for again at every run.
         """
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CacheError(self._directory_problem(exc)) from None
+        self._make_directory()
         try:
             fd, probe = tempfile.mkstemp(dir=self.directory, prefix=".probe.", suffix=".tmp")
             try:
@@ -461,10 +557,7 @@ class ElementCache:
         or the lock file is a symbolic link (never followed) or not a regular file.
         """
         path = self.directory / _LOCK_FILE
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CacheError(self._directory_problem(exc)) from None
+        self._make_directory()
         flags = os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_NONBLOCK | _O_BINARY
         try:
             fd = os.open(path, flags, 0o644)
@@ -501,6 +594,27 @@ def _entry(record: FetchRecord) -> dict[str, Any]:
     if entry.pop("reached"):
         return entry
     return {**entry, "reached": False}
+
+
+def _history_name(name: str) -> tuple[int, datetime] | None:
+    """The object and epoch a history file's name gives (``history-25544-20260903T041321.json``)."""
+    stem, dot, ext = name[len(_HISTORY_PREFIX) :].rpartition(".")
+    number, dash, stamp = stem.partition("-")
+    if not (dot and dash and ext in ("json", "tle")):
+        return None
+    if not (number.isascii() and number.isdigit() and len(number) <= 9):
+        return None
+    try:
+        epoch = datetime.strptime(stamp, _HISTORY_STAMP).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return int(number), epoch
+
+
+def _home_above(directory: Path) -> Path | None:
+    """The user's home directory when ``directory`` lies inside it."""
+    home = Path(os.path.expanduser("~"))
+    return home if home.is_absolute() and directory.is_relative_to(home) else None
 
 
 def _clock(now: float | None) -> float:

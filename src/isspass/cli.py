@@ -25,6 +25,7 @@ from . import __version__
 from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
 from .bundled import bundled_elements
 from .cache import ElementCache
+from .cli_places import PROCESS, places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
 from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
@@ -38,6 +39,7 @@ from .errors import (
     ElementsError,
     ElementsMissingError,
     IsspassError,
+    IsspassWarning,
     OutputError,
     SatelliteSkippedWarning,
     exit_code,
@@ -51,10 +53,13 @@ from .formats import (
     batch_json_line,
 )
 from .groups import TONIGHT_GROUPS, GroupCache, GroupUpdate, update_group
+from .helptext import SectionedGroup, SectionedHelp
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .locations import read_locations
 from .mail import PASSWORD_ENV, MailSettings, compose, send
-from .model import Observer, Pass, Satellite
+from .model import Pass, Satellite
+from .oem_cache import TrajectoryCache
+from .oem_update import update_trajectory
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
@@ -68,13 +73,16 @@ from .options import (
 )
 from .places import timezone_at
 from .search import (
+    check_window,
     find_passes,
     iter_passes_many,
 )
 from .selection import choose_satellites
-from .sources import ElementChoice, choose_satellite
+from .sources import ElementChoice, known_histories
 from .storage import open_output, write_output
 from .text import inert
+from .trajectory import TrajectorySatellite
+from .trajectory_policy import choose_source
 from .update import UpdateResult, UpdateStatus, update_elements
 from .utc import now_utc
 
@@ -99,8 +107,24 @@ def _library_errors() -> Iterator[None]:
 # --------------------------------------------------------------------------- the group
 
 
-class IsspassGroup(click.Group):
-    """The command group: loads the config file as Click's default map and keeps errors to one line."""
+class IsspassCommand(SectionedHelp):
+    """A subcommand: its help in the README's sections, and what Click prints for it while parsing
+    (``--help``) fails in one line too."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _printing():
+            return super().make_context(info_name, args, parent, **extra)
+
+
+class IsspassGroup(SectionedGroup):
+    """The command group: loads the config file as Click's default map and keeps errors to one line.
+
+    Its help and its subcommands' list their options under the README's headings (helptext).
+    """
+
+    command_class = IsspassCommand
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
@@ -117,7 +141,8 @@ class IsspassGroup(click.Group):
                 if getattr(param, "multiple", False) and isinstance(config.get(param.name or ""), str):
                     config[param.name or ""] = [config[param.name or ""]]  # one address for a list
             extra["default_map"] = config
-        return super().make_context(info_name, args, parent, **extra)
+        with _printing():  # --help and --version print while the options are parsed
+            return super().make_context(info_name, args, parent, **extra)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
@@ -165,7 +190,7 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"isspass: {message}", err=True)
+    click.echo(f"isspass: {inert(message, 2000)}", err=True)  # one line, whatever went into it
     sys.exit(code)
 
 
@@ -201,27 +226,18 @@ def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @options(
-    "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "format", "output", "quiet_if_none", *MAIL_OPTIONS,
-    "chart_orientation",
+    "place", "lat", "lon", "elevation", "tz", *PASS_OPTIONS, "oem_url", "format", "output", "quiet_if_none",
+    *MAIL_OPTIONS, "chart_orientation",
 )
 @click.version_option(__version__, "--version", prog_name="isspass")
 @click.pass_context
 def cli(ctx: click.Context, **values: Any) -> None:
     """Predict the passes of the ISS (or another satellite) you can see from a place.
 
-    \b
-    isspass --lat 47.37 --lon 8.54             the next 10 days' visible passes
-    isspass --lat 47.37 --lon 8.54 --all       every pass, with its type
-    isspass update                             fetch fresh ISS elements
-    isspass elements                           the element sets known, and their age
-    isspass config                             the settings in effect, and from where
-    isspass batch places.csv                   passes over many places
-    isspass chart --lat 47.37 --lon 8.54 -o pass.png   the sky chart of the next pass
-    isspass tonight --lat 47.37 --lon 8.54     tonight's bright satellites (cached groups)
-
-    Exit codes: 0 success (passes or none), 1 other error, 2 usage, 3 elements missing,
-    4 elements corrupt, 5 elements too old, 6 network, 7 configuration, 8 batch rows skipped,
-    9 mail not delivered.
+    The place is a town (--place) or a latitude and longitude; times are shown in its
+    local time. Defaults come from the config file ('isspass config') and ISSPASS_*
+    variables; the command line wins. Repeat --satellite, or give all or --group, for the
+    passes of several satellites in one list.
     """
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
@@ -267,17 +283,21 @@ def _read_stdin() -> bytes:
     return read_stream_bounded(stream, ELEMENTS_LIMIT_BYTES, "stdin", error=ElementsError)
 
 
-def _choose(s: Settings, start: datetime) -> ElementChoice:
-    """The library's element policy, fed from the options; its warnings go to stderr."""
+def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementChoice:
+    """The library's source policy (trajectory or elements) for ``days`` (default ``--days``) from
+    ``start``, fed from the options; its warnings go to stderr."""
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
-    choice = choose_satellite(
+    choice = choose_source(
         s.satellite[0] if s.satellite else None,
         elements=given,
         start=start,
+        end=start + timedelta(days=s.days if days is None else days),
         standard_magnitude=s.std_mag,
         policy=s.policy(),
+        source=s.source,
+        oem=s.oem,
     )
     for warning in choice.warnings:
         click.echo(f"isspass: warning: {warning}", err=True)
@@ -288,26 +308,32 @@ def _choose(s: Settings, start: datetime) -> ElementChoice:
 class _Chosen:
     """The satellites the options ask for, and the warnings given while choosing them."""
 
-    satellites: tuple[Satellite, ...]
-    warnings: tuple[str, ...]
+    satellites: tuple[Satellite | TrajectorySatellite, ...]
+    warnings: tuple[IsspassWarning, ...]
 
     @property
-    def request(self) -> Satellite | list[Satellite]:
+    def request(self) -> Satellite | TrajectorySatellite | list[Satellite | TrajectorySatellite]:
         """What the search is given: one satellite, or the list of several."""
         return self.satellites[0] if len(self.satellites) == 1 else list(self.satellites)
 
     @property
-    def several(self) -> tuple[Satellite, ...]:
+    def several(self) -> tuple[Satellite | TrajectorySatellite, ...]:
         """The report's ``satellites``: all of them when several, else none."""
         return self.satellites if len(self.satellites) > 1 else ()
 
 
-def _chosen(s: Settings, start: datetime) -> _Chosen:
-    """One satellite through the policy exactly as ever; several (repeated, all, groups) through
-    :func:`isspass.selection.choose_satellites`. Warnings go to stderr."""
+def _chosen(s: Settings, start: datetime, days: float | None = None) -> _Chosen:
+    """One satellite through the source policy exactly as ever (a trajectory or elements);
+    several (repeated, all, groups) through :func:`isspass.selection.choose_satellites`, from
+    elements only. Warnings go to stderr."""
     if not s.several:
-        one = _choose(s, start)
-        return _Chosen((one.satellite,), tuple(str(w) for w in one.warnings))
+        one = _choose(s, start, days)
+        return _Chosen((one.satellite,), one.warnings)
+    if s.oem is not None or s.source == "oem":
+        raise click.UsageError(
+            "a trajectory (--oem, --source oem) predicts one satellite, not several (--satellite "
+            "repeated, all, --group): give one --satellite, or --source elements"
+        )
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
@@ -317,6 +343,7 @@ def _chosen(s: Settings, start: datetime) -> _Chosen:
             groups=s.group,
             elements=given,
             start=start,
+            days=s.days if days is None else days,
             standard_magnitude=s.std_mag,
             policy=s.policy(),
         )
@@ -324,69 +351,34 @@ def _chosen(s: Settings, start: datetime) -> _Chosen:
         raise click.UsageError(str(exc)) from None
     for warning in fleet.warnings:
         click.echo(f"isspass: warning: {warning}", err=True)
-    return _Chosen(fleet.satellites, tuple(str(w) for w in fleet.warnings))
+    return _Chosen(fleet.satellites, fleet.warnings)
 
 
 @contextlib.contextmanager
-def _left_out(found: list[str]) -> Iterator[None]:
+def _left_out(found: list[IsspassWarning]) -> Iterator[None]:
     """Satellites the search leaves out (decayed in the window…): one warning line each on stderr."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SatelliteSkippedWarning)
         yield
     for item in caught:
         if isinstance(item.message, SatelliteSkippedWarning):
-            found.append(str(item.message))
+            found.append(item.message)
             click.echo(f"isspass: warning: {item.message}", err=True)
         else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
     mail = _mail_settings(s)
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
-    start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    chosen = _chosen(s, start)
-    satellite = chosen.satellites[0]
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
-    left_out: list[str] = []
-    with _left_out(left_out):
-        passes = find_passes(
-            observer,
-            start,
-            days,
-            satellite=chosen.request,
-            min_elevation_deg=s.min_elevation,
-            twilight_deg=s.twilight,
-            visible_only=not s.all,
-        )
-    passes = _select(passes, s)
+    report = replace(_report(ctx, s, days), alarm_s=s.alarm)
+    start, passes = report.start, list(report.passes)
     shown = passes
     if s.within is not None:  # reminders: the passes that appear soon
         soon = start + timedelta(seconds=s.within)
         shown = [p for p in passes if start <= first_seen(p) <= soon]
-    report = Report(
-        observer=observer,
-        timezone=zone_name,
-        satellite=satellite,
-        start=start,
-        end=start + timedelta(days=days),
-        criteria=Criteria(
-            min_elevation_deg=s.min_elevation,
-            twilight_deg=s.twilight,
-            visible_only=not s.all,
-            min_peak_deg=s.min_peak,
-            brighter_than=s.brighter_than,
-        ),
-        passes=tuple(shown),
-        alarm_s=s.alarm,
-        satellites=chosen.several,
-    )
-    told = [*chosen.warnings, *left_out]
+        report = replace(report, passes=tuple(shown))
+    told = [str(w) for w in report.warnings]
     if not s.only_new:
         if shown or not s.quiet_if_none:
             _deliver(report, s, mail, told)
@@ -466,21 +458,20 @@ def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
     return [chart_png(sky_chart(v, s.chart_orientation), MAIL_CHART_WIDTH_PX) for v in sky_views(report)]
 
 
-def _report(ctx: click.Context, s: Settings) -> Report:
-    """The passes the options ask for, as the main command lists them (the chart command's view)."""
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Report:
+    """The passes the options ask for over ``days`` (default ``--days``): the main command's and chart's."""
+    days = s.days if days is None else days
+    where = resolve_location(ctx, s)
+    observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
-    chosen = _chosen(s, start)
-    with _left_out([]):
+    check_window(start, days)
+    chosen = _chosen(s, start, days)
+    skipped: list[IsspassWarning] = []
+    with _left_out(skipped):
         passes = find_passes(
             observer,
             start,
-            s.days,
+            days,
             satellite=chosen.request,
             min_elevation_deg=s.min_elevation,
             twilight_deg=s.twilight,
@@ -492,7 +483,7 @@ def _report(ctx: click.Context, s: Settings) -> Report:
         satellite=chosen.satellites[0],
         satellites=chosen.several,
         start=start,
-        end=start + timedelta(days=s.days),
+        end=start + timedelta(days=days),
         criteria=Criteria(
             min_elevation_deg=s.min_elevation,
             twilight_deg=s.twilight,
@@ -501,6 +492,9 @@ def _report(ctx: click.Context, s: Settings) -> Report:
             brighter_than=s.brighter_than,
         ),
         passes=tuple(_select(passes, s)),
+        warnings=(*chosen.warnings, *skipped),
+        place=where.place,
+        place_note=where.note,
     )
 
 
@@ -526,21 +520,57 @@ def _emit(text: str, output: str | None) -> None:
     """The report to stdout, or to ``--output`` by the output-file rules (storage.open_output)."""
     if output is None or output == "-":
         with _stdout_errors():
-            click.echo(text, nl=False)
-            sys.stdout.flush()
+            stream = _stdout()
+            click.echo(text, nl=False, file=stream)
+            stream.flush()
         return
     write_output(output, text.encode("utf-8"))
 
 
+def _stdout() -> IO[str]:
+    """Standard output, or OutputError when the command was started without one (``>&-``)."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise OutputError("cannot write to standard output: it is closed")
+    return stream
+
+
 @contextlib.contextmanager
 def _stdout_errors() -> Iterator[None]:
-    """A full disk or a closed pipe behind stdout is one line, not a traceback."""
+    """A full disk behind stdout is one line, not a traceback; a reader that went away
+    (``isspass … | head -1``) wants no more, and the run ends quietly with success."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        _silence_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
     except OSError as exc:
+        _silence_stdout()
         raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: what is still buffered must not fail again at exit
+    (the interpreter's last flush would print a traceback and exit 120)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+
+
+@contextlib.contextmanager
+def _printing() -> Iterator[None]:
+    """What a command (or Click, for --help) prints on stdout: a failure is one line and exit 1."""
+    with _library_errors(), _stdout_errors():
+        yield
+
+
+def _say(line: str) -> None:
+    """One line for a person on stdout."""
+    with _printing():
+        click.echo(line)
 
 
 _SOURCES = {
@@ -551,37 +581,50 @@ _SOURCES = {
 }
 
 
+#: The main command's options that ``config`` takes after its name too: all that can be configured.
+_CONFIG_OPTIONS = ("place", "lat", "lon", "elevation", "tz", *(n for n in PASS_OPTIONS if n != "start"),
+                   "format", "quiet_if_none")  # fmt: skip
+
+
 @cli.command("config")
+@options(*_CONFIG_OPTIONS)
 @click.pass_context
-def show_config(ctx: click.Context) -> None:
+def show_config(ctx: click.Context, **_: Any) -> None:
     """Show the settings in effect and where each came from.
 
     Precedence: command line > ISSPASS_* environment variables > config file > built-in.
+    Options typed before or after "config" count (isspass config --place Zurich).
     """
     parent = ctx.parent
     assert parent is not None
+
+    def effective(name: str) -> tuple[Any, ParameterSource | None]:
+        holder = ctx if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE else parent
+        return holder.params.get(name), holder.get_parameter_source(name)
+
     path = config_path()
     state = "" if path.exists() else " (not present)"
-    click.echo(f"config file: {path}{state}  (set {CONFIG_ENV} to use another)")
-    click.echo(f"command: {_command_path()}  (the absolute path to put in a crontab)")
-    click.echo(f"state: {state_dir()}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
+    _say(f"config file: {inert(str(path))}{state}  (set {CONFIG_ENV} to use another)")
+    _say(f"command: {inert(str(_command_path()))}  (the absolute path to put in a crontab)")
+    _say(f"state: {inert(str(state_dir()))}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
             continue
-        value = parent.params.get(name)
-        source = parent.get_parameter_source(name)
+        value, source = effective(name)
         where = _SOURCES.get(source, "default") if source is not None else "default"
         if source is ParameterSource.ENVIRONMENT:
             where = f"environment {param.envvar}"
         shown = "(unset)" if value is None or value == () else value
         if isinstance(value, tuple) and value:
             shown = " ".join(str(item) for item in value)
-        if name == "tz" and value is None and {"lat", "lon"} <= parent.params.keys():
-            lat, lon = parent.params["lat"], parent.params["lon"]
+        if name == "tz" and value is None:
+            (lat, _), (lon, _), (place, _) = effective("lat"), effective("lon"), effective("place")
             if lat is not None and lon is not None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
-        click.echo(f"{name.replace('_', '-'):>14} = {shown}  [{where}]")
+            elif place is not None:
+                shown = "(from the place)"
+        _say(f"{name.replace('_', '-'):>14} = {inert(str(shown))}  [{where}]")  # values from outside
 
 
 def _command_path() -> str:
@@ -619,11 +662,12 @@ def _command_path() -> str:
 def update_command(
     ctx: click.Context, given: Settings, satellites: tuple[int, ...], groups: tuple[str, ...], **_: Any
 ) -> None:
-    """Fetch fresh elements (CelesTrak GP, OMM JSON) into the cache.
+    """Fetch fresh elements (CelesTrak GP, OMM JSON) and NASA's ISS trajectory (OEM) into the cache.
 
     Politely: never twice within 2 hours for the same object or group, no retries, and
     after a failure a back-off of 2 hours doubling up to a day. The cache is replaced only
     by validated elements, atomically. Exit code 6 when an object could not be updated.
+    --oem-url none skips the trajectory.
     """
     s = given.given_in(ctx)
     if s.offline:
@@ -640,9 +684,10 @@ def _update(
     wanted: list[int | str] = [f"group {g}" for g in dict.fromkeys(groups)]
     wanted += list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
     brought: set[int] = set()
+    code = EXIT_OK
     for position, item in enumerate(wanted):
         if isinstance(item, int) and item in brought:
-            click.echo(f"elements for {item} came with a group")
+            _say(f"elements for {item} came with a group")
             continue
         if isinstance(item, str):
             result: UpdateResult | GroupUpdate = update_group(
@@ -653,14 +698,25 @@ def _update(
         else:
             result = update_elements(item, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
-            click.echo(result.message)
+            _say(result.message)
             continue
         click.echo(f"isspass: {result.message}", err=True)
         if position + 1 < len(wanted):
             # A server that refused or failed is not asked again in the same run.
             rest = ", ".join(str(n) for n in wanted[position + 1 :])
             click.echo(f"isspass: not asking for {rest} after that", err=True)
-        ctx.exit(EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK)
+        code = EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK
+        break
+    if s.oem_url != "none":  # another server (NASA's): asked whatever CelesTrak answered
+        result = update_trajectory(cache=TrajectoryCache(cache.directory), url=s.oem_url)
+        if result.ok:
+            _say(result.message)
+        else:
+            click.echo(f"isspass: {result.message}", err=True)
+            if code == EXIT_OK:
+                code = EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK
+    if code != EXIT_OK:
+        ctx.exit(code)
 
 
 #: ``isspass tonight``: passes brighter than this magnitude (naked eye from a suburb).
@@ -670,8 +726,9 @@ _TONIGHT_AT_LEAST = timedelta(hours=6)
 
 
 @cli.command("tonight")
-@options("lat", "lon", "elevation", "tz", "start", "min_elevation", "min_peak", "twilight", "std_mag",
-         "allow_stale", "offline", "refresh_after", "elements_url", "format", "output")  # fmt: skip
+@options("place", "lat", "lon", "elevation", "tz", "start", "min_elevation", "min_peak", "twilight",
+         "std_mag", "allow_stale", "offline", "refresh_after", "elements_url", "format",
+         "output")  # fmt: skip
 @click.option("--brighter-than", "tonight_brighter", type=Number(-30, 30), default=TONIGHT_BRIGHTER_THAN,
               show_default=True, help="Only passes brighter than this magnitude.")  # fmt: skip
 @pass_settings
@@ -690,19 +747,18 @@ def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float
 
 
 def _tonight(ctx: click.Context, s: Settings) -> None:
-    if s.lat is None or s.lon is None:
-        raise click.UsageError(
-            f"no location: give --lat and --lon, or set lat and lon in {config_path()}", ctx=ctx
-        )
-    observer = Observer(s.lat, s.lon, s.elevation)
-    zone_name = s.tz or timezone_at(observer.latitude_deg, observer.longitude_deg)
+    where = resolve_location(ctx, s)
+    observer, zone_name = where.observer, where.timezone
     zone = ZoneInfo(zone_name)
     start = _parse_start(s.start, zone).astimezone(timezone.utc)
     end = _tonight_end(start, zone)
+    days = (end - start).total_seconds() / 86400.0
+    check_window(start, days)
     cached = [g for g in TONIGHT_GROUPS if GroupCache(ElementCache()).path(g) is not None]
     note = None
     if cached:
-        s = replace(s, group=tuple(cached), satellite=(), tle=None)
+        # Many satellites come from elements: a trajectory chosen in the settings is the ISS's alone.
+        s = replace(s, group=tuple(cached), satellite=(), tle=None, oem=None, source="auto")
         used = " and ".join(cached)
         elements_text = f"the cached group{'s' if len(cached) > 1 else ''} {used}"
     else:
@@ -712,12 +768,13 @@ def _tonight(ctx: click.Context, s: Settings) -> None:
             "No satellite groups are cached: this is the ISS alone. For every bright satellite, run "
             "'isspass update --group visual --group stations' once a day."
         )
-    chosen = _chosen(s, start)
-    with _left_out([]):
+    chosen = _chosen(s, start, days)
+    skipped: list[IsspassWarning] = []
+    with _left_out(skipped):
         passes = find_passes(
             observer,
             start,
-            (end - start).total_seconds() / 86400.0,
+            days,
             satellite=chosen.request,
             min_elevation_deg=s.min_elevation,
             twilight_deg=s.twilight,
@@ -737,6 +794,9 @@ def _tonight(ctx: click.Context, s: Settings) -> None:
             brighter_than=s.brighter_than,
         ),
         passes=tuple(_select(passes, s)),
+        warnings=(*chosen.warnings, *skipped),
+        place=where.place,
+        place_note=where.note,
         elements_text=elements_text,
         note=note if s.format == "text" else None,
     )
@@ -794,6 +854,7 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
     if not places:
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
+    check_window(start, s.days)
     chosen = _chosen(s, start)
     results = iter_passes_many(
         [place.observer for place in places],
@@ -817,7 +878,9 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
         for place, passes in zip(places, results, strict=True):
             chosen = _select(passes, s)
             if chosen:
-                zone_name = timezone_at(place.observer.latitude_deg, place.observer.longitude_deg)
+                zone_name = place.timezone or timezone_at(
+                    place.observer.latitude_deg, place.observer.longitude_deg
+                )
                 render = batch_csv_row if fmt == "csv" else batch_json_line
                 out.writelines(render(place, zone_name, p) for p in chosen)
             bar.update(1)
@@ -838,8 +901,9 @@ class _Null(io.StringIO):
 def _destination(output: str | None) -> Iterator[IO[str]]:
     if output is None or output == "-":
         with _stdout_errors():
-            yield sys.stdout
-            sys.stdout.flush()
+            stream = _stdout()
+            yield stream
+            stream.flush()
         return
     with open_output(output) as handle:
         yield handle
@@ -847,11 +911,13 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 
 @cli.command("elements")
 def elements_command() -> None:
-    """List the element sets isspass knows: source, epoch and age, the cached groups, the cache's problems."""
+    """List the element sets isspass knows (source, epoch, age), each object's history and its
+    manoeuvres, the cached groups, the cached ISS trajectory and its planned events, and the
+    cache and its problems."""
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
-    click.echo(f"cache: {inert(str(cache.directory))}")
+    _say(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in cache.load_all() + bundled_elements():
         line = (
@@ -862,12 +928,57 @@ def elements_command() -> None:
         if record is not None and e.source.startswith("cache") and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        click.echo(line)
+        _say(line)
+    for history in known_histories(cache):
+        if len(history.sets) < 2:
+            continue
+        first, last = history.sets[0].epoch, history.newest.epoch
+        count = len(history.manoeuvres)
+        _say(
+            f"{history.norad_id:>6}  history: {len(history.sets)} sets, {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
+            f"{count} manoeuvre{'' if count == 1 else 's'} detected"
+        )
+        for manoeuvre in history.manoeuvres:
+            _say(
+                f"{history.norad_id:>6}  {manoeuvre.describe()} (between the sets of "
+                f"{manoeuvre.before:%Y-%m-%d %H:%M} and {manoeuvre.after:%Y-%m-%d %H:%M} UTC)"
+            )
     for norad_id, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
-            click.echo(f"{norad_id:>6}  last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+            failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
+            _say(f"{norad_id:>6}  {failed}")
     _list_groups(cache, now)
+    for problem in cache.problems():
+        click.echo(f"isspass: warning: {problem}", err=True)
+    _show_trajectory(TrajectoryCache(cache.directory), now)
+
+
+def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
+    """The cached ISS trajectory: when it was made, what it covers, its planned events."""
+    oem = cache.load()
+    if oem is not None:
+        age = (now - oem.created).total_seconds() / 86400
+        line = (
+            f"{ISS_NORAD_ID:>6}  {inert(oem.object_name, 20):<20}  trajectory created "
+            f"{oem.created:%Y-%m-%d %H:%M} UTC by {inert(oem.originator, 20)}, {age:.1f} days old, "
+            f"covering {oem.start:%Y-%m-%d %H:%M} to {oem.stop:%Y-%m-%d %H:%M} UTC "
+            f"({oem.vector_count} vectors)  OEM cache ({inert(str(cache.path))})"
+        )
+        record = cache.record()
+        if record.last_success is not None:
+            fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
+            line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
+        click.echo(line)
+        for event in oem.events:
+            delta_v = f"  {event.delta_v_m_s:g} m/s" if event.delta_v_m_s is not None else ""
+            kind = "  manoeuvre" if event.is_manoeuvre else ""
+            click.echo(f"{'':>6}  planned: {event.time:%Y-%m-%d %H:%M:%S} UTC  {event.name}{delta_v}{kind}")
+    record = cache.record()
+    if record.failures and record.last_attempt is not None:
+        when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
+        failed = f"last trajectory fetch failed at {when:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{ISS_NORAD_ID:>6}  {failed}: {record.last_error}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
 
@@ -892,11 +1003,11 @@ def _list_groups(cache: ElementCache, now: datetime) -> None:
         if record is not None and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        click.echo(line)
+        _say(line)
     for name, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
-            click.echo(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+            _say(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
 
 
 @cli.command("chart")
@@ -972,8 +1083,10 @@ def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int
     known = ", ".join(str(v) for v in ids if v is not None)
     hint = f"the {kind} in this window are {known}" if known else "no pass here has an id (use --pass N)"
     raise click.BadParameter(f"{inert(pass_id, 40)!r}: {hint}", param_hint="'--id'")
+cli.add_command(places_command)
 
 
 def main() -> None:
     """Console-script entry point."""
+    PROCESS.owned = True
     cli()

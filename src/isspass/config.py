@@ -7,6 +7,7 @@ The file holds defaults for the command line (``lat = 47.37``, ``tz = "Europe/Zu
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,45 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         )
     except _Absent:
         return {}
+    shown = inert(str(path))
     try:
-        parsed = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        _check_dots(text, shown)
+        parsed = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {inert(str(path))}: not valid TOML ({inert(str(exc))})") from None
+        raise ConfigError(f"config file {shown}: not valid TOML ({inert(str(exc))})") from None
+    except RecursionError:
+        raise ConfigError(f"config file {shown}: nested too deeply to be a config file") from None
     return _normalise(parsed)
+
+
+#: Dots outside strings and comments (decimal points, dotted keys) a config file may hold: it
+#: needs a handful. tomllib's time and memory grow with the square of a dotted key's length
+#: (a 100,000-part key, 200 KB, takes tens of gigabytes), so more are refused before parsing.
+MAX_DOTS = 1000
+_DOT_QUOTE_OR_HASH = re.compile(r"[.\"'#]")
+# A string or comment from its first character to its end (or the line's, or the file's):
+# every match moves on, so the whole scan is linear whatever the text.
+_STRING_OR_COMMENT = re.compile(
+    r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.?)*(?:"|$)|\'[^\'\n]*(?:\'|$)|#.*',
+    re.MULTILINE,
+)
+
+
+def _check_dots(text: str, shown: str) -> None:
+    dots, position = 0, 0
+    while (found := _DOT_QUOTE_OR_HASH.search(text, position)) is not None:
+        if found.group() != ".":
+            skipped = _STRING_OR_COMMENT.match(text, found.start())
+            position = max(skipped.end() if skipped else 0, found.start() + 1)
+            continue
+        dots += 1
+        if dots > MAX_DOTS:
+            raise ConfigError(
+                f"config file {shown}: more than {MAX_DOTS} dotted keys or decimal points: "
+                "not an isspass config file"
+            )
+        position = found.end()
 
 
 class _Absent(Exception):

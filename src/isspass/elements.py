@@ -72,7 +72,7 @@ def select_elements(
     """
     if key is None:
         key = candidates[0].norad_id if len({e.norad_id for e in candidates}) == 1 else ISS_NORAD_ID
-    if isinstance(key, int) or (isinstance(key, str) and key.strip().isdigit()):
+    if isinstance(key, int) or (isinstance(key, str) and _is_catalogue_number(key.strip())):
         number = int(key)
         matches = [e for e in candidates if e.norad_id == number]
     else:
@@ -89,3 +89,8 @@ def select_elements(
     if near is not None:
         return min(matches, key=lambda e: abs(e.age_days(near)))
     return max(matches, key=lambda e: e.epoch)
+
+
+def _is_catalogue_number(text: str) -> bool:
+    """Digits 0-9, at most nine of them: ``str.isdigit`` alone also takes ``²`` and 5,000 digits."""
+    return text.isascii() and text.isdigit() and len(text) <= 9

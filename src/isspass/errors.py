@@ -34,6 +34,20 @@ class WindowError(IsspassError, ValueError):
     """The time window cannot be predicted: outside the span of the bundled ephemeris."""
 
 
+class PlaceNotFoundError(IsspassError, LookupError):
+    """No known place has the name asked for (the message gives the closest names)."""
+class TrajectoryError(ElementsError):
+    """A published trajectory (a CCSDS OEM file or answer) is unreadable or fails validation."""
+
+
+class TrajectoryMissingError(ElementsMissingError):
+    """No trajectory could be found: a missing OEM file, or none cached when one was required."""
+
+
+class TrajectoryCoverageError(WindowError):
+    """The window (with the search's padding) lies outside the span a trajectory covers."""
+
+
 class ConfigError(IsspassError):
     """The configuration file or an ``ISSPASS_*`` variable is invalid."""
 
@@ -64,24 +78,50 @@ class CacheError(IsspassError):
 
 
 class IsspassWarning(UserWarning):
-    """Base class of the warnings isspass gives (the command line prints them on stderr)."""
+    """Base class of the warnings isspass gives (the command line prints them on stderr).
+
+    ``kind`` names the warning in the JSON report's ``warnings``.
+    """
+
+    kind = "warning"
 
 
 class StaleElementsWarning(IsspassWarning):
     """The elements are old enough (more than 3 days from the window) for times to drift."""
 
+    kind = "stale-elements"
+
 
 class RefreshWarning(IsspassWarning):
     """A refresh of the elements was due but failed; the elements at hand were used."""
+
+    kind = "refresh"
+
+
+class TrajectoryWarning(IsspassWarning):
+    """A trajectory was given but does not cover the window: elements were used instead."""
+
+    kind = "trajectory"
 
 
 class SatelliteSkippedWarning(IsspassWarning):
     """One satellite of several could not be predicted over the window (decayed, elements too old)
     and was left out; the others were searched."""
 
+    kind = "satellite-skipped"
+
 
 class CacheWarning(IsspassWarning):
     """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
+
+    kind = "cache"
+
+
+class ManoeuvreWarning(IsspassWarning):
+    """The window reaches past a manoeuvre the elements predate (seen in their history, or planned in
+    NASA's trajectory), or far past the newest elements: passes there may be minutes off."""
+
+    kind = "manoeuvre"
 
 
 # --------------------------------------------------------------------------- exit codes
@@ -98,6 +138,26 @@ EXIT_CONFIG = 7  # the config file or an ISSPASS_* variable is invalid
 EXIT_BAD_ROWS = 8  # batch: some location rows were invalid (reported); the others were processed
 EXIT_MAIL = 9  # the mail could not be delivered (SMTP server unreachable, refused, or hung up)
 
+#: What each exit code means: the one table the command's help, the README and the tests share.
+EXIT_CODE_MEANINGS: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "success, with passes or without"),
+    (EXIT_ERROR, "another error: the output file cannot be written, the cache directory or the record of "
+     "announced passes cannot be used"),
+    (EXIT_USAGE, "usage error: a bad option value (latitude, date, time zone, …), an unknown place, "
+     "a window outside the ephemeris"),
+    (EXIT_ELEMENTS_MISSING, "elements missing: no such file, nothing on stdin, satellite not in the set"),
+    (EXIT_ELEMENTS_INVALID, "elements corrupt: bad checksum, wrong line length, an impossible orbit, "
+     "too large a file, …"),
+    (EXIT_ELEMENTS_STALE, "elements too old for the window (more than 30 days, see --allow-stale; "
+     "more than a year, always)"),
+    (EXIT_NETWORK, "isspass update: an object could not be fetched (or the network is disabled)"),
+    (EXIT_CONFIG, "configuration error: the config file (missing when named, too large, a value of the "
+     "wrong type) or an ISSPASS_* variable (e.g. an elements URL that is not http(s))"),
+    (EXIT_BAD_ROWS, "isspass batch: some location rows were invalid (reported); the others were processed"),
+    (EXIT_MAIL, "mail not delivered: the SMTP server could not be reached, refused a recipient, the message "
+     "or the login, or hung up (nothing is recorded as announced)"),
+)  # fmt: skip
+
 # Most specific first: a subclass must come before its base.
 _EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
     (StaleElementsError, EXIT_ELEMENTS_STALE),
@@ -105,6 +165,7 @@ _EXIT_CODES: tuple[tuple[type[IsspassError], int], ...] = (
     (ElementsError, EXIT_ELEMENTS_INVALID),
     (ConfigError, EXIT_CONFIG),
     (WindowError, EXIT_USAGE),
+    (PlaceNotFoundError, EXIT_USAGE),
     (NetworkError, EXIT_NETWORK),
     (MailError, EXIT_MAIL),
 )

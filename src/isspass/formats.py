@@ -14,9 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .announce import News
+from .ephemeris import PlannedEvent
+from .errors import IsspassWarning
 from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
-from .text import csv_cell
+from .text import csv_cell, inert
+from .trajectory import TrajectorySatellite
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -35,11 +38,12 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a renderer needs: where, what, when, by which rules, and the passes."""
+    """Everything a renderer needs: where, what, when, by which rules, the passes, and the warnings
+    given about the elements (stale, a manoeuvre…), which JSON carries in its header."""
 
     observer: Observer
     timezone: str
-    satellite: Satellite
+    satellite: Satellite | TrajectorySatellite
     start: datetime
     end: datetime
     criteria: Criteria
@@ -48,8 +52,11 @@ class Report:
     news: News | None = None
     #: With ``--alarm``: a reminder this many seconds before each calendar event.
     alarm_s: float | None = None
+    warnings: tuple[IsspassWarning, ...] = ()
+    place: str | None = None  # the place's name when the observer was given by name ("Zürich, CH-ZH")
+    place_note: str | None = None  # why that place, when the name matched several
     #: With several satellites: all of them, in the order asked (``satellite`` is the first).
-    satellites: tuple[Satellite, ...] = ()
+    satellites: tuple[Satellite | TrajectorySatellite, ...] = ()
     #: Where several satellites' elements came from, for people (``the cached groups visual and
     #: stations``); None: the elements' sources.
     elements_text: str | None = None
@@ -61,7 +68,7 @@ class Report:
         return ZoneInfo(self.timezone)
 
     @property
-    def all_satellites(self) -> tuple[Satellite, ...]:
+    def all_satellites(self) -> tuple[Satellite | TrajectorySatellite, ...]:
         return self.satellites or (self.satellite,)
 
     @property
@@ -74,7 +81,7 @@ class Report:
         """The satellite's name, or ``149 satellites``: what the report is about, for titles."""
         return f"{len(self.all_satellites)} satellites" if self.several else self.satellite.name
 
-    def satellite_of(self, p: Pass) -> Satellite:
+    def satellite_of(self, p: Pass) -> Satellite | TrajectorySatellite:
         """The satellite a pass of this report belongs to (with its elements, for its sky chart)."""
         if p.satellite is not None:
             for satellite in self.all_satellites:
@@ -84,7 +91,27 @@ class Report:
 
     @property
     def element_age_days(self) -> float:
-        return self.satellite.elements.age_days(self.start)
+        """Days from the elements' epoch (or the trajectory's creation) to the start of the window."""
+        return age_days_of(self.satellite, self.start)
+
+    @property
+    def source(self) -> str:
+        """Where the elements or the trajectory came from (``bundled``, ``OEM cache (path)``…)."""
+        return source_of(self.satellite)
+
+
+def source_of(satellite: Satellite | TrajectorySatellite) -> str:
+    """Where a satellite's elements, or its trajectory, came from."""
+    if isinstance(satellite, TrajectorySatellite):
+        return satellite.source
+    return satellite.elements.source
+
+
+def age_days_of(satellite: Satellite | TrajectorySatellite, when: datetime) -> float:
+    """Days from a satellite's elements' epoch (or its trajectory's creation) to ``when``."""
+    if isinstance(satellite, TrajectorySatellite):
+        return satellite.age_days(when)
+    return satellite.elements.age_days(when)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -116,6 +143,11 @@ def _place(observer: Observer) -> str:
         f"{abs(observer.latitude_deg):.4f}° {ns}, {abs(observer.longitude_deg):.4f}° {ew}, "
         f"{observer.elevation_m:.0f} m"
     )
+
+
+def whole_degrees(value: float) -> str:
+    """An angle to the whole degree, never ``-0``: ``"57°"``, ``"0°"``, ``"-3°"``."""
+    return f"{round(value)}°"
 
 
 def _duration(seconds: float) -> str:
@@ -162,17 +194,17 @@ def _criteria_text(c: Criteria) -> str:
 SATELLITE_COLUMN = 20
 
 
-def _fleet_lines(report: Report) -> list[str]:
+def _fleet_lines(report: Report, where: str) -> list[str]:
     """The first two header lines for several satellites: how many, and their elements' epochs."""
     sats = report.all_satellites
-    sources = list(dict.fromkeys(s.elements.source for s in sats))
+    sources = list(dict.fromkeys(source_of(s) for s in sats))
     shown = "; ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
     if report.elements_text is not None:
         shown = report.elements_text
     epochs = [s.epoch for s in sats]
-    ages = [s.elements.age_days(report.start) for s in sats]
+    ages = [age_days_of(s, report.start) for s in sats]
     return [
-        f"{len(sats)} satellites over {_place(report.observer)}",
+        f"{len(sats)} satellites over {where}",
         f"Elements: {shown}, epochs {min(epochs):%Y-%m-%d %H:%M} to {max(epochs):%Y-%m-%d %H:%M} UTC "
         f"({_ages_text(min(ages), max(ages))})",
     ]
@@ -201,18 +233,21 @@ def render_text(report: Report) -> str:
     """
     zone = report.zone
     sat = report.satellite
-    elements = sat.elements
     age = report.element_age_days
     several = report.several
+    place = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
+    if several:
+        title, *source = _fleet_lines(report, place)
+    else:
+        title, source = f"{sat.name} (NORAD {sat.norad_id}) over {place}", _source_lines(report, age)
     lines = [
-        f"{sat.name} (NORAD {sat.norad_id}) over {_place(report.observer)}",
-        f"Elements: {elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(age)})",
+        title,
+        *([] if report.place_note is None else [f"({report.place_note})"]),
+        *source,
         f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
         f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
         "",
     ]
-    if several:
-        lines[:2] = _fleet_lines(report)
     if not report.passes:
         kind = "visible passes" if report.criteria.visible_only else "passes"
         fresh = "new " if report.news is not None else ""
@@ -232,7 +267,7 @@ def render_text(report: Report) -> str:
         length = p.visible_duration_s if p.visible else p.duration_s
 
         def where(point: PassPoint) -> str:
-            return f"{point.altitude_deg:3.0f}° {point.direction:<4}"
+            return f"{whole_degrees(point.altitude_deg):>4} {point.direction:<4}"
 
         row = (
             f"{start_local:%a %d %b}  {start_local:%H:%M:%S}  {_duration(length):>7}  "
@@ -273,6 +308,28 @@ def _cancelled_lines(report: Report) -> list[str]:
     for gone in report.news.cancelled:
         lines.append(f"{_local(gone.time, report.zone):%a %d %b  %H:%M:%S}  {gone.id}")
     return lines
+
+
+def _source_lines(report: Report, age: float) -> list[str]:
+    """What the prediction comes from: the elements, or the trajectory and its planned events."""
+    sat = report.satellite
+    if not isinstance(sat, TrajectorySatellite):
+        return [f"Elements: {sat.elements.source}, epoch {iso_utc(sat.epoch)} ({_age_text(age)})"]
+    oem = sat.ephemeris
+    lines = [
+        f"Trajectory: {sat.source}, created {iso_utc(oem.created)} by "
+        f"{inert(oem.originator, 40)} ({_age_text(age)}), covering {oem.start:%Y-%m-%d %H:%M} to "
+        f"{oem.stop:%Y-%m-%d %H:%M} UTC"
+    ]
+    events = oem.events_between(report.start, report.end)
+    if events:
+        lines.append("Planned: " + "; ".join(_event_text(event) for event in events))
+    return lines
+
+
+def _event_text(event: PlannedEvent) -> str:
+    delta_v = f" ({event.delta_v_m_s:g} m/s)" if event.delta_v_m_s else ""
+    return f"{event.name}{delta_v} {event.time:%Y-%m-%d %H:%M} UTC"
 
 
 # --------------------------------------------------------------------------- JSON
@@ -322,14 +379,17 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     """The whole report as the documented JSON object."""
     sat = report.satellite
     c = report.criteria
+    observer = {
+        "latitude": report.observer.latitude_deg,
+        "longitude": report.observer.longitude_deg,
+        "elevation_m": report.observer.elevation_m,
+        "timezone": report.timezone,
+    }
+    if report.place is not None:
+        observer["place"] = report.place
     return {
         "schema_version": JSON_SCHEMA_VERSION,
-        "observer": {
-            "latitude": report.observer.latitude_deg,
-            "longitude": report.observer.longitude_deg,
-            "elevation_m": report.observer.elevation_m,
-            "timezone": report.timezone,
-        },
+        "observer": observer,
         "satellite": _satellite_dict(report, sat),
         **_satellites_list(report),
         "window": {"start": iso_utc(report.start), "end": iso_utc(report.end)},
@@ -340,20 +400,22 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "min_peak": c.min_peak_deg,
             "brighter_than": c.brighter_than,
         },
+        "warnings": [{"kind": w.kind, "message": str(w)} for w in report.warnings],
         "passes": [_report_pass(report, p) for p in report.passes],
         **_news_fields(report),
     }
 
 
-def _satellite_dict(report: Report, sat: Satellite) -> dict[str, Any]:
+def _satellite_dict(report: Report, sat: Satellite | TrajectorySatellite) -> dict[str, Any]:
     """The JSON schema's ``satellite`` block (and each item of ``satellites``)."""
     return {
         "name": sat.name,
         "norad_id": sat.norad_id,
         "epoch": iso_utc(sat.epoch),
-        "element_age_days": round(sat.elements.age_days(report.start), 3),
-        "source": sat.elements.source,
+        "element_age_days": round(age_days_of(sat, report.start), 3),
+        "source": source_of(sat),
         "standard_magnitude": sat.standard_magnitude,
+        "trajectory": _trajectory_dict(report, sat),
     }
 
 
@@ -378,6 +440,30 @@ def _news_fields(report: Report) -> dict[str, Any]:
     if report.news is None:
         return {}
     return {"cancelled": [{"id": r.id, "time": iso_utc(r.time)} for r in report.news.cancelled]}
+
+
+def _trajectory_dict(report: Report, sat: Satellite | TrajectorySatellite) -> dict[str, Any] | None:
+    """The trajectory predicted from (null for elements) and its planned events inside the window."""
+    if not isinstance(sat, TrajectorySatellite):
+        return None
+    oem = sat.ephemeris
+    return {
+        "format": "CCSDS OEM",
+        "created": iso_utc(oem.created),
+        "originator": inert(oem.originator, 80),
+        "object_id": inert(oem.object_id, 80),
+        "start": iso_utc(oem.start),
+        "stop": iso_utc(oem.stop),
+        "events": [
+            {
+                "name": event.name,
+                "time": iso_utc(event.time),
+                "delta_v_m_s": event.delta_v_m_s,
+                "manoeuvre": event.is_manoeuvre,
+            }
+            for event in oem.events_between(report.start, report.end)
+        ],
+    }
 
 
 def render_json(report: Report) -> str:
@@ -484,14 +570,15 @@ def render_ics(report: Report) -> str:
         event.add("dtend", p.disappears.time.astimezone(timezone.utc).replace(microsecond=0))
         event.add(
             "summary",
-            f"{_name_of(report, p)} visible: up to {p.highest.altitude_deg:.0f}° {p.highest.direction}{mag}",
+            f"{_name_of(report, p)} visible: up to {whole_degrees(p.highest.altitude_deg)} "
+            f"{p.highest.direction}{mag}",
         )
         event.add(
             "description",
-            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {p.appears.altitude_deg:.0f}° "
+            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {whole_degrees(p.appears.altitude_deg)} "
             f"{p.appears.direction}, highest {_local(p.highest.time, zone):%H:%M:%S} at "
-            f"{p.highest.altitude_deg:.0f}° {p.highest.direction}, disappears "
-            f"{_local(p.disappears.time, zone):%H:%M:%S} at {p.disappears.altitude_deg:.0f}° "
+            f"{whole_degrees(p.highest.altitude_deg)} {p.highest.direction}, disappears "
+            f"{_local(p.disappears.time, zone):%H:%M:%S} at {whole_degrees(p.disappears.altitude_deg)} "
             f"{p.disappears.direction} ({report.timezone}). Visible for "
             f"{_duration(p.visible_duration_s)}{mag}.",
         )
@@ -580,6 +667,21 @@ def render_html(report: Report) -> str:
     return page(report)
 
 
+# --------------------------------------------------------------------------- one line
+
+
+def render_line(report: Report) -> str:
+    """The next pass in one line, for a status bar or a chat bot (see :mod:`isspass.oneline`)."""
+    from .oneline import next_pass_line
+
+    return next_pass_line(report) + "\n"
+
+
 RENDERERS = {
-    "text": render_text, "json": render_json, "csv": render_csv, "ics": render_ics, "html": render_html,
-}  # fmt: skip
+    "text": render_text,
+    "json": render_json,
+    "csv": render_csv,
+    "ics": render_ics,
+    "html": render_html,
+    "line": render_line,
+}

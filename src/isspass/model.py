@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .arguments import friendly_keywords
 from .utc import DAY_S, as_utc
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sgp4.api import Satrec
 
 #: The 16-point compass rose, clockwise from north.
@@ -64,11 +67,14 @@ class Satellite:
     """A satellite to predict: its elements and, when known, its standard magnitude.
 
     ``standard_magnitude`` is the visual magnitude at 1000 km range and half phase
-    (90° phase angle); ``None`` means no magnitude will be given.
+    (90° phase angle); ``None`` means no magnitude will be given. ``history_drag`` is
+    the drag (ndot/2, rev/day²) the object's element history showed before this set's
+    epoch, which the timing band follows; ``None`` when the set stands alone.
     """
 
     elements: Elements
     standard_magnitude: float | None = None
+    history_drag: float | None = None
 
     @property
     def name(self) -> str:
@@ -121,6 +127,21 @@ class Observer:
         if not -500.0 <= self.elevation_m <= 9000.0:
             raise ValueError(f"elevation {self.elevation_m:g} m is outside -500..9000 metres")
 
+    def timezone(self) -> ZoneInfo:
+        """The IANA time zone at this place, found offline from the coordinates (as the command line does).
+
+        ``Etc/GMT±N`` at sea, ``UTC`` near the poles. Pass it to :meth:`PassPoint.local_time`.
+        """
+        from zoneinfo import ZoneInfo
+
+        from .places import timezone_at
+
+        return ZoneInfo(timezone_at(self.latitude_deg, self.longitude_deg))
+
+
+# Observer(lat=47.4) names the argument it meant: latitude_deg.
+Observer.__init__ = friendly_keywords(Observer.__init__, "Observer")  # type: ignore[method-assign]
+
 
 class PassType(str, Enum):
     """What a person can see of a pass."""
@@ -133,15 +154,15 @@ class PassType(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PassPoint:
     """The satellite as seen by the observer at one moment.
 
     ``time`` is timezone-aware UTC. Altitude is geometric (no refraction) in degrees;
-    azimuth in degrees east of north; ``range_km`` the observer–satellite distance;
-    ``sun_altitude_deg`` the Sun's altitude at the observer. ``magnitude`` is the
-    apparent visual magnitude, or None when the satellite is unlit or its standard
-    magnitude is unknown.
+    azimuth in degrees east of north, and ``direction`` its 16-point compass name (derived,
+    not an argument); ``range_km`` the observer–satellite distance; ``sun_altitude_deg``
+    the Sun's altitude at the observer. ``magnitude`` is the apparent visual magnitude, or
+    None when the satellite is unlit or its standard magnitude is unknown.
     """
 
     time: datetime
@@ -151,14 +172,26 @@ class PassPoint:
     sun_altitude_deg: float
     sunlit: bool
     magnitude: float | None
+    direction: str = field(init=False)
 
-    @property
-    def direction(self) -> str:
-        """The azimuth as a 16-point compass name."""
-        return compass_point(self.azimuth_deg)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", compass_point(self.azimuth_deg))
+
+    def local_time(self, zone: str | tzinfo) -> datetime:
+        """``time`` in a time zone: an IANA name (``"Europe/Zurich"``) or a tzinfo
+        (e.g. :meth:`Observer.timezone`)."""
+        return self.time.astimezone(_zone(zone))
+
+    def __repr__(self) -> str:
+        magnitude = "" if self.magnitude is None else f", magnitude={self.magnitude:.2f}"
+        return (
+            f"PassPoint({_short_utc(self.time)}, altitude_deg={self.altitude_deg:.2f}, "
+            f"azimuth_deg={self.azimuth_deg:.2f} ({self.direction}), range_km={self.range_km:.1f}, "
+            f"sunlit={self.sunlit}{magnitude})"
+        )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Pass:
     """One pass: an interval during which the satellite is at or above the minimum elevation.
 
@@ -169,13 +202,14 @@ class Pass:
     ``shadow_exit`` are the Earth-shadow crossings while the satellite is above the true
     horizon (None when there is none). ``magnitude`` is the one at ``highest``;
     ``brightest_magnitude`` the brightest over the lit arc. Durations in seconds.
-    ``timing_uncertainty_s`` estimates how far the times may be off from the element
-    age alone (see :func:`isspass.freshness.timing_uncertainty_s`).
     ``orbit_number`` is the satellite's revolution number at culmination and ``id`` the
     pass's stable identifier (``"25544-58712-+47.37+008.54"``: satellite, orbit number,
     place to 0.01°), which fresher elements moving the pass by minutes do not change
     (see :mod:`isspass.revolutions`). ``satellite`` names the satellite the pass belongs to
     (None only for a pass built by hand), so that passes of many satellites can be merged.
+    ``timing_uncertainty_s`` is the timing band: how far the times may be off from the
+    element age and the object's drag, at 95 % or better, manoeuvres aside (see
+    :func:`isspass.freshness.timing_uncertainty_s`).
     """
 
     type: PassType
@@ -207,3 +241,36 @@ class Pass:
     def duration_s(self) -> float:
         """Seconds from rise to set (above the minimum elevation)."""
         return (self.set.time - self.rise.time).total_seconds()
+
+    def to_dict(self) -> dict[str, Any]:
+        """This pass as plain JSON-safe values: the ``passes`` item of the JSON schema
+        (``isspass --format json``), times as ISO 8601 UTC strings."""
+        from .formats import pass_to_dict
+
+        return pass_to_dict(self)
+
+    def __repr__(self) -> str:
+        top = self.culmination
+        magnitude = "" if self.magnitude is None else f", magnitude={self.magnitude:.1f}"
+        return (
+            f"Pass({self.type.value}, rise={_short_utc(self.rise.time)}, culmination={top.time:%H:%M:%S} "
+            f"{top.altitude_deg:.1f}° {top.direction}, set={self.set.time:%H:%M:%S}{magnitude}, "
+            f"visible_duration_s={self.visible_duration_s:.0f})"
+        )
+
+
+def _short_utc(when: datetime) -> str:
+    """``2026-09-24T17:47:16Z``: an instant to the second, for a repr."""
+    return f"{when.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S}Z"
+
+
+def _zone(zone: str | tzinfo) -> tzinfo:
+    if isinstance(zone, tzinfo):
+        return zone
+    if isinstance(zone, str):
+        from zoneinfo import ZoneInfo
+
+        from .places import check_timezone
+
+        return ZoneInfo(check_timezone(zone))
+    raise TypeError(f"zone must be an IANA name or a tzinfo, not {type(zone).__name__}")

@@ -121,10 +121,13 @@ def _elements_from_omm(record: Any, index: int, source: str) -> Elements:
         "NORAD_CAT_ID": int(norad),
         **{key: repr(value) for key, value in values.items()},
     }
+    classification = fields["CLASSIFICATION_TYPE"]
+    if len(classification) != 1 or not classification.isascii():  # SGP4 keeps one ASCII character
+        raise ElementsError(f"{where}: CLASSIFICATION_TYPE {_shown(classification)} is not one letter")
     satrec = Satrec()
     try:
         _omm_initialize(satrec, fields)
-    except (ValueError, KeyError, OverflowError) as exc:
+    except (ValueError, KeyError, OverflowError, TypeError) as exc:
         raise ElementsError(f"{where}: SGP4 cannot read these elements ({_shown(str(exc))})") from None
     check_satrec(satrec, where)
     name = _omm_text(record, "OBJECT_NAME", "", where).strip() or f"NORAD {int(norad)}"

@@ -20,9 +20,12 @@ from .errors import ConfigError
 from .formats import RENDERERS
 from .groups import check_group_name
 from .mail import SECURITIES, check_address
+from .oem_update import DEFAULT_OEM_URL, check_oem_url
 from .places import check_timezone
 from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from .sources import ElementPolicy
+from .text import inert
+from .trajectory_policy import SOURCES
 from .update import DEFAULT_REFRESH_AFTER_H
 
 #: The sky chart's orientations (the same as isspass.chart.ORIENTATIONS, without importing it).
@@ -74,7 +77,18 @@ class Twilight(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         if isinstance(value, str) and value.strip().lower() in TWILIGHTS:
             return TWILIGHTS[value.strip().lower()]
+        if isinstance(value, str) and not _is_number(value):
+            names = ", ".join(TWILIGHTS)
+            self.fail(f"{value!r} is not a number of degrees (at most 0) nor one of {names}", param, ctx)
         return Number(-90.0, 0.0, "°").convert(value, param, ctx)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 class ElementsUrl(click.ParamType):
@@ -133,18 +147,24 @@ class MailAddress(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class SatelliteKeys(click.ParamType):
-    """A NORAD number, a name or ``all``; several in ``ISSPASS_SATELLITE`` separated by commas
-    (names hold spaces: ``ISSPASS_SATELLITE="ISS (ZARYA),HST"``)."""
+class SatelliteKey(click.ParamType):
+    """A NORAD catalogue number (1 to 9 digits 0-9), a name, or ``all``; other digits are neither.
+
+    The type of each ``--satellite`` given; several in ``ISSPASS_SATELLITE`` are separated by
+    commas (names hold spaces: ``ISSPASS_SATELLITE="ISS (ZARYA),HST"``).
+    """
 
     name = "norad_id|name|all"
     envvar_list_splitter = ","
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        if not text:
+        text = str(value)
+        key = text.strip()
+        if not key:
             self.fail("an empty satellite name", param, ctx)
-        return text
+        if key.isdigit() and not (key.isascii() and len(key) <= 9):
+            self.fail(f"'{inert(key, 40)}' is not a catalogue number (1 to 9 digits 0-9)", param, ctx)
+        return key
 
 
 class GroupName(click.ParamType):
@@ -157,6 +177,20 @@ class GroupName(click.ParamType):
         try:
             return check_group_name(str(value))
         except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class OemUrl(click.ParamType):
+    """Where ``isspass update`` fetches NASA's ISS trajectory: a URL as for elements, or ``none``."""
+
+    name = "url|none"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if str(value).strip().lower() == "none":
+            return "none"
+        try:
+            return check_oem_url(str(value))
+        except ConfigError as exc:
             self.fail(str(exc), param, ctx)
 
 
@@ -176,6 +210,11 @@ class TimeZone(click.ParamType):
 NOT_CONFIGURABLE = {"start", "output", "version"}
 
 _OPTIONS: dict[str, Callable[[Any], Any]] = {
+    "place": click.option(
+        "--place", metavar="NAME", envvar="ISSPASS_PLACE",
+        help='A town by name: "Zurich", "Zurich, CH", "Springfield, US-IL" (see "isspass places"); '
+        "--lat/--lon win over it.",
+    ),
     "lat": click.option(
         "--lat", type=Number(-90, 90, "°"), envvar="ISSPASS_LAT", help="Latitude, degrees north (−90…90)."
     ),
@@ -226,7 +265,7 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Element file (TLE, 3LE or OMM JSON); - for stdin.",
     ),
     "satellite": click.option(
-        "--satellite", type=SatelliteKeys(), multiple=True, metavar="NORAD_ID|NAME|all",
+        "--satellite", type=SatelliteKey(), multiple=True, metavar="NORAD_ID|NAME|all",
         envvar="ISSPASS_SATELLITE",
         help="Which satellite (default the ISS, 25544); repeat it for several; all: every one of the "
         "element file, or every one known.",
@@ -257,6 +296,18 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         "--elements-url", type=ElementsUrl(), default=DEFAULT_ELEMENTS_URL, envvar="ISSPASS_ELEMENTS_URL",
         show_default=True,
         help="GP query endpoint for fresh elements (a CelesTrak mirror).",
+    ),
+    "oem": click.option(
+        "--oem", metavar="FILE", envvar="ISSPASS_OEM",
+        help="Predict from this CCSDS OEM trajectory (KVN or XML) when it covers the window.",
+    ),
+    "source": click.option(
+        "--source", type=click.Choice(SOURCES), default="auto", envvar="ISSPASS_SOURCE", show_default=True,
+        help="auto: NASA's trajectory when one covers the window, else elements; or force one.",
+    ),
+    "oem_url": click.option(
+        "--oem-url", type=OemUrl(), default=DEFAULT_OEM_URL, envvar="ISSPASS_OEM_URL",
+        help="Where isspass update fetches the ISS trajectory (default: NASA's OEM text file); none: never.",
     ),
     "format": click.option(
         "--format", type=click.Choice(sorted(RENDERERS)), default="text", envvar="ISSPASS_FORMAT",
@@ -318,13 +369,24 @@ MAIL_OPTIONS = (
     "smtp_user",
 )  # fmt: skip
 
+#: The help's sections, in the README's order: a title and the options under it. Options in
+#: no section (--version, --help, a subcommand's own) are listed after them as "Other options".
+HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Where and when", ("place", "lat", "lon", "elevation", "tz", "start", "days")),
+    ("Which passes", ("min_elevation", "min_peak", "twilight", "brighter_than", "tonight_brighter", "all")),
+    ("Which elements", ("tle", "satellite", "satellites", "group", "groups", "std_mag", "allow_stale",
+                        "offline", "refresh_after", "elements_url", "oem", "source", "oem_url")),
+    ("Output", ("format", "fmt", "output", "quiet_if_none", "chart_orientation", "limit")),
+    ("Mail, reminders and what is new", MAIL_OPTIONS),
+)  # fmt: skip
+
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
     "tle", "satellite", "group", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
-    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url",
+    "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url", "oem", "source",
 )  # fmt: skip
 #: The options that say where to fetch elements from: also taken by update.
-NETWORK_OPTIONS = ("offline", "elements_url")
+NETWORK_OPTIONS = ("offline", "elements_url", "oem_url")
 
 
 def options(*names: str) -> Callable[[Any], Any]:
@@ -360,6 +422,9 @@ class Settings:
     offline: bool
     refresh_after: float
     elements_url: str
+    oem: str | None
+    source: str
+    oem_url: str
     format: str
     output: str | None
     quiet_if_none: bool
@@ -373,6 +438,7 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str | None = None
     chart_orientation: str = CHART_ORIENTATIONS[0]
+    place: str | None = None
     group: tuple[str, ...] = ()
 
     @property

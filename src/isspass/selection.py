@@ -4,16 +4,17 @@ The element policy of :mod:`isspass.sources` applied to each, with one summary o
 
 A named satellite gets exactly what it would get alone (:func:`isspass.choose_satellite`):
 the file's set, or the cached or bundled set nearest the window, refreshed first when due,
-refused when too old. ``all`` (every object of the file, or every object known) and a
-group's members are many objects nobody named one by one: one of them too old for the
-window, or beyond a year of it, is left out with a note rather than refusing the rest.
+refused when too old, its manoeuvres warned of. ``all`` (every object of the file, or every
+object known) and a group's members are many objects nobody named one by one: one of them
+too old for the window, or beyond a year of it, is left out with a note rather than refusing
+the rest. Each carries the drag its element history shows, for the timing band.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -37,8 +38,9 @@ from .groups import (
     group_needs_refresh,
     update_group,
 )
+from .history import element_history
 from .model import Elements, Satellite
-from .sources import ElementPolicy, choose_satellite
+from .sources import ElementPolicy, choose_satellite, known_elements
 from .utc import as_utc, now_utc
 
 #: The key that means every object: of the element file, else every object isspass knows.
@@ -72,6 +74,7 @@ def choose_satellites(
     start: datetime | None = None,
     standard_magnitude: float | None = None,
     policy: ElementPolicy | None = None,
+    days: float | None = None,
 ) -> FleetChoice:
     """Choose the elements of several satellites for a window starting at ``start`` (default now).
 
@@ -79,7 +82,9 @@ def choose_satellites(
     cached members are wanted (refreshed first when the policy says so: one request per
     group). ``elements`` is an element file or parsed sets: when given, the keys select from
     it and ``all`` is every object in it. ``standard_magnitude`` is given to the satellites
-    the bundled table does not know (the others keep theirs).
+    the bundled table does not know (the others keep theirs). With ``days`` (the window's
+    length) a named satellite's manoeuvres are warned of as :func:`isspass.choose_satellite`
+    warns of them.
     """
     policy = ElementPolicy() if policy is None else policy
     start = now_utc() if start is None else as_utc(start)
@@ -99,10 +104,11 @@ def choose_satellites(
             if _is_all(key):
                 many.extend(_newest_each(candidates))
             else:
-                one = choose_satellite(key, elements=candidates, start=start, policy=policy)
+                one = choose_satellite(key, elements=candidates, start=start, policy=policy, days=days)
                 named.append(one.satellite)
                 notes.extend(one.warnings)
         sources.append(candidates[0].source if candidates else "the element file")
+        known = candidates
     else:
         cache = ElementCache(policy.cache_dir)
         for name in names:
@@ -118,21 +124,23 @@ def choose_satellites(
                 many.extend(_newest_each(_everything(cache), near=start))
                 sources.append("every cached and bundled set")
             else:
-                one = choose_satellite(key, start=start, policy=policy)
+                one = choose_satellite(key, start=start, policy=policy, days=days)
                 named.append(one.satellite)
                 notes.extend(one.warnings)
                 if one.update is not None:
                     updates.append(one.update)
+        known = known_elements(cache) if many else []
         notes.extend(CacheWarning(problem) for problem in cache.problems())
     table = standard_magnitudes()
     named = list({s.norad_id: s for s in reversed(named)}.values())[::-1]  # each once, first kept
     kept, skipped, aging = _usable(many, named, start, policy.allow_stale)
+    drags = _drags(known, kept)
     satellites = [_with_magnitude(s, standard_magnitude, table) for s in named]
-    satellites += [_magnitude_from(e, standard_magnitude, table) for e in kept]
+    satellites += [_magnitude_from(e, standard_magnitude, table, drags.get(e.norad_id)) for e in kept]
     if skipped:
         notes.append(SatelliteSkippedWarning(_skipped_text(skipped, start)))
     if aging:
-        notes.append(StaleElementsWarning(_aging_text(aging, start)))
+        notes.append(StaleElementsWarning(_aging_text(aging, start, drags)))
     if not satellites:
         raise SatelliteNotFoundError(_nothing_text(names, keys, skipped))
     where = ", ".join(dict.fromkeys(sources)) or "the request"
@@ -154,6 +162,19 @@ def _newest_each(candidates: Sequence[Elements], near: datetime | None = None) -
     for e in candidates:
         by_id.setdefault(e.norad_id, []).append(e)
     return [select_elements(sets, number, near=near) for number, sets in sorted(by_id.items())]
+
+
+def _drags(known: Sequence[Elements], chosen: Sequence[Elements]) -> dict[int, float | None]:
+    """The drag each chosen set's object showed before the set's epoch, from every set known of it."""
+    wanted = {e.norad_id: e for e in chosen}
+    by_id: dict[int, list[Elements]] = {}
+    for e in known:
+        if e.norad_id in wanted:
+            by_id.setdefault(e.norad_id, []).append(e)
+    return {
+        number: element_history([*by_id.get(number, []), e]).drag_before(e.epoch)
+        for number, e in wanted.items()
+    }
 
 
 def _everything(cache: ElementCache) -> list[Elements]:
@@ -205,9 +226,9 @@ def _skipped_text(skipped: list[Elements], start: datetime) -> str:
     )
 
 
-def _aging_text(aging: list[Elements], start: datetime) -> str:
+def _aging_text(aging: list[Elements], start: datetime, drags: dict[int, float | None]) -> str:
     ages = [abs(e.age_days(start)) for e in aging]
-    worst = max(timing_uncertainty_s(e, start) for e in aging)
+    worst = max(timing_uncertainty_s(e, start, drags.get(e.norad_id)) for e in aging)
     return (
         f"elements of {_plural(len(aging), 'satellite')} are {min(ages):.1f} to {max(ages):.1f} days from "
         f"the start of the window; times may be off by up to {uncertainty_text(worst)}, more after "
@@ -226,11 +247,13 @@ def _with_magnitude(satellite: Satellite, fallback: float | None, table: dict[in
     """A named satellite keeps the table's magnitude; ``fallback`` gives one to those without."""
     if satellite.standard_magnitude is not None or fallback is None:
         return satellite
-    return Satellite(satellite.elements, float(fallback))
+    return replace(satellite, standard_magnitude=float(fallback))  # its history's drag kept
 
 
-def _magnitude_from(elements: Elements, fallback: float | None, table: dict[int, float]) -> Satellite:
+def _magnitude_from(
+    elements: Elements, fallback: float | None, table: dict[int, float], drag: float | None = None
+) -> Satellite:
     magnitude = table.get(elements.norad_id, fallback)
     if magnitude is not None and not math.isfinite(magnitude):
         magnitude = None
-    return Satellite(elements, None if magnitude is None else float(magnitude))
+    return Satellite(elements, None if magnitude is None else float(magnitude), drag)

@@ -169,12 +169,17 @@ class Orbit:
         return self.to_itrs(np.asarray(s, dtype=float), r_teme, v_teme)
 
     def to_itrs(self, s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
-        theta = self.sun.theta(s)
-        r = rotate_z(r_teme, theta)
-        v = rotate_z(v_teme, theta)
-        v[0] += self.sun.omega * r[1]
-        v[1] -= self.sun.omega * r[0]
-        return r, v
+        return teme_to_itrs(self.sun, s, r_teme, v_teme)
+
+
+def teme_to_itrs(sun: SunTrack, s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
+    """TEME position (km) and velocity (km/s) to Earth-fixed ones (velocity in the rotating frame)."""
+    theta = sun.theta(s)
+    r = rotate_z(r_teme, theta)
+    v = rotate_z(v_teme, theta)
+    v[0] += sun.omega * r[1]
+    v[1] -= sun.omega * r[0]
+    return r, v
 
 
 @dataclass(frozen=True)

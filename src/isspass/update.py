@@ -133,7 +133,7 @@ def _update_locked(
         return UpdateResult(norad_id, UpdateStatus.RECENT, message, cached)
     fmt = "json" if body.decode("utf-8-sig").lstrip()[:1] in ("[", "{") else "tle"
     try:
-        path = cache.store(norad_id, body, fmt)
+        path = cache.store(norad_id, body, fmt, newest.epoch)
     except CacheError as exc:
         unstored = _failed(cache, norad_id, succeeded, now, f"the elements could not be stored: {exc}")
         return replace(unstored, status=UpdateStatus.CACHE_UNUSABLE)

@@ -16,13 +16,20 @@ UNIX_EPOCH_JD = 2440587.5
 DAY_S = 86400.0
 
 
+def naive_message(what: str, when: datetime) -> str:
+    """Why a naive datetime is refused, and the two ways to fix it, for ``what`` (e.g. ``start``)."""
+    return (
+        f"{what} must be timezone-aware, but {when.isoformat(timespec='seconds')} has no time zone, so the "
+        "instant it means is unknown: give it one, e.g. "
+        f"datetime({when.year}, {when.month}, {when.day}, tzinfo=ZoneInfo('Europe/Zurich')) "
+        "for a local time, or .replace(tzinfo=timezone.utc) for UTC"
+    )
+
+
 def as_utc(when: datetime) -> datetime:
     """``when`` in UTC; a naive datetime is refused (ValueError), never guessed."""
     if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(
-            "datetimes must be timezone-aware: add tzinfo=datetime.timezone.utc "
-            "(or a zoneinfo.ZoneInfo) to say which instant is meant"
-        )
+        raise ValueError(naive_message("datetimes", when))
     return when.astimezone(timezone.utc)
 
 

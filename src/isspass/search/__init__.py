@@ -22,19 +22,21 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
+from ..arguments import friendly_keywords
 from ..errors import WindowError
-from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, ephemeris_span
-from ..sources import load_satellite
-from ..utc import now_utc
+from ..sources import ElementPolicy, load_satellite
+from ..trajectory import TrajectorySatellite
+from ..trajectory_policy import choose_source
+from ..utc import naive_message, now_utc
 from .fleet import iter_fleet_passes, unique_satellites
 from .passes import observer_passes
-from .track import Track
+from .track import Track, check_predictable
 
 #: What the search accepts as ``satellite``: one, given or to be looked up, or a sequence of them.
-OneSatellite = Satellite | int | str | None
-Satellites = OneSatellite | Sequence[Satellite | int | str]
+OneSatellite = Satellite | TrajectorySatellite | int | str | None
+Satellites = OneSatellite | Sequence[Satellite | TrajectorySatellite | int | str]
 
 #: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -45,6 +47,7 @@ _MAX_DAYS = 366.0
 _PAD = timedelta(days=1)
 
 
+@friendly_keywords
 def find_passes(
     observer: Observer,
     start: datetime | None = None,
@@ -67,10 +70,11 @@ def find_passes(
     With ``visible_only`` (default) only visible passes are returned; otherwise every pass,
     each with its :class:`~isspass.PassType`.
 
-    ``satellite`` is a :class:`~isspass.Satellite` (used as given), or a NORAD number or a
-    name, or None for the ISS: the elements are then chosen exactly as the command line
-    chooses them (:func:`isspass.choose_satellite`): the cached or bundled set nearest the
-    window, refreshed over the network first when due unless ``offline``; a
+    ``satellite`` is a :class:`~isspass.Satellite` or a :class:`~isspass.TrajectorySatellite`
+    (used as given), or a NORAD number or a name, or None for the ISS: the source is then
+    chosen exactly as the command line chooses it (:func:`isspass.choose_source`): the
+    cached ISS trajectory when it covers the window, else the cached or bundled set nearest
+    the window, refreshed over the network first when due unless ``offline``; a
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
 
@@ -100,6 +104,7 @@ def find_passes(
     )[0]
 
 
+@friendly_keywords
 def find_passes_many(
     observers: Sequence[Observer],
     start: datetime | None = None,
@@ -136,6 +141,7 @@ def find_passes_many(
     )
 
 
+@friendly_keywords
 def iter_passes_many(
     observers: Sequence[Observer],
     start: datetime | None = None,
@@ -199,20 +205,20 @@ def _prepare_fleet(
     observers: Sequence[Observer],
     start: datetime | None,
     days: float,
-    satellites: Sequence[Satellite | int | str],
+    satellites: Sequence[Satellite | TrajectorySatellite | int | str],
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
     offline: bool,
     allow_stale: bool,
-) -> tuple[list[Satellite], datetime, float]:
+) -> tuple[list[Satellite | TrajectorySatellite], datetime, float]:
     begin, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
     if not satellites:
         raise ValueError("satellite: an empty sequence names no satellite")
     for item in satellites:
         if item is None or _is_sequence(item):
             raise TypeError("satellite: a sequence must hold Satellite objects, NORAD numbers or names")
-    fleet = [_resolve_satellite(item, begin, offline, allow_stale) for item in satellites]
+    fleet = [_fleet_member(item, begin, duration_s, offline, allow_stale) for item in satellites]
     return unique_satellites(fleet), begin, duration_s
 
 
@@ -228,23 +234,49 @@ def _prepare_many(
     allow_stale: bool,
 ) -> Track | None:
     start, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
-    satellite = _resolve_satellite(satellite, start, offline, allow_stale)
-    check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
+    end = start + timedelta(seconds=duration_s)
+    satellite = _resolve_satellite(satellite, start, end, offline, allow_stale)
+    check_predictable(satellite, start, end)
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
 
 
 def _resolve_satellite(
-    satellite: Satellite | int | str | None, start: datetime, offline: bool, allow_stale: bool
-) -> Satellite:
-    """The satellite to search: the one given, else the element policy's choice for the window."""
-    if isinstance(satellite, Satellite):
+    satellite: Satellite | TrajectorySatellite | int | str | None,
+    start: datetime,
+    end: datetime,
+    offline: bool,
+    allow_stale: bool,
+) -> Satellite | TrajectorySatellite:
+    """The satellite to search: the one given, else the policy's choice for the window
+    (a cached trajectory that covers it, else elements)."""
+    if isinstance(satellite, (Satellite, TrajectorySatellite)):
         return satellite
     if satellite is not None and (isinstance(satellite, bool) or not isinstance(satellite, (int, str))):
         kind = type(satellite).__name__
         raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
-    return load_satellite(satellite, start=start, offline=offline, allow_stale=allow_stale)
+    policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
+    return choose_source(satellite, start=start, end=end, policy=policy).emit()
+
+
+def _fleet_member(
+    satellite: Satellite | TrajectorySatellite | int | str,
+    start: datetime,
+    duration_s: float,
+    offline: bool,
+    allow_stale: bool,
+) -> Satellite | TrajectorySatellite:
+    """One satellite of a sequence: the one given, else elements chosen by the element policy
+    (as :func:`isspass.choose_satellite` chooses them; no trajectory is looked up for several)."""
+    if isinstance(satellite, (Satellite, TrajectorySatellite)):
+        return satellite
+    if isinstance(satellite, bool) or not isinstance(satellite, (int, str)):
+        kind = type(satellite).__name__
+        raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
+    return load_satellite(
+        satellite, start=start, offline=offline, allow_stale=allow_stale, days=duration_s / 86400.0
+    )
 
 
 def _check_number(name: str, value: float, low: float, high: float) -> float:
@@ -255,11 +287,22 @@ def _check_number(name: str, value: float, low: float, high: float) -> float:
     return float(value)
 
 
+def check_window(start: datetime, days: float) -> None:
+    """Raise :class:`WindowError` unless the ``days`` from ``start`` lie within the ephemeris.
+
+    What :func:`find_passes` checks first; a caller that chooses the elements itself (the
+    command line) checks it before, so that no element is looked up, nor fetched, in vain.
+    """
+    _window(start, days)
+
+
 def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     if start is None:
         start = now_utc()
-    if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
+    if not isinstance(start, datetime):
+        raise ValueError(f"start must be a timezone-aware datetime, not {type(start).__name__}")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError(naive_message("start", start))
     days = _check_number("days", days, 0.0, _MAX_DAYS)
     if days <= 0:
         raise ValueError("days must be greater than 0")

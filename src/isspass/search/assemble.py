@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
-from ..freshness import timing_uncertainty_s
 from ..model import Observer, Pass, PassPoint, PassType, SatelliteId
 from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
@@ -86,7 +85,6 @@ def assemble_passes(
     )
 
     t0 = track.t0
-    elements = track.satellite.elements
     ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
     which = SatelliteId(track.satellite.name, track.satellite.norad_id)
     result = []
@@ -117,7 +115,7 @@ def assemble_passes(
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=timing_uncertainty_s(elements, culmination.time),
+                timing_uncertainty_s=track.timing_uncertainty_s(culmination.time),
                 orbit_number=ids[col][0],
                 id=ids[col][1],
                 satellite=which,
@@ -129,13 +127,13 @@ def assemble_passes(
 def _pass_ids(
     track: Track, observers: Sequence[Observer] | None, owner: Index, culmination_s: Array
 ) -> list[tuple[int | None, str]]:
-    """The orbit number and id of each wanted pass (None and "" without observers)."""
-    if observers is None:
+    """The orbit number and id of each wanted pass (None and "" without observers, or for a
+    trajectory with no elements to number its revolutions)."""
+    elements = getattr(track.satellite, "elements", None) or getattr(track.satellite, "reference", None)
+    if observers is None or elements is None:
         return [(None, "")] * owner.size
     latitude = np.array([observers[int(k)].latitude_deg for k in owner], dtype=float)
-    numbers = pass_orbit_numbers(
-        track.satellite.elements, track.t0.timestamp() + culmination_s, latitude
-    )
+    numbers = pass_orbit_numbers(elements, track.t0.timestamp() + culmination_s, latitude)
     norad = track.satellite.norad_id
     return [
         (int(n), pass_id(norad, int(n), observers[int(k)].latitude_deg, observers[int(k)].longitude_deg))

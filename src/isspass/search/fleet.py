@@ -15,12 +15,15 @@ import warnings
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsError
-from ..freshness import check_plausible
+from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsError, TrajectoryCoverageError
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, SunTrack
+from ..trajectory import TrajectorySatellite
 from .passes import observer_passes
-from .track import Track
+from .track import Track, check_predictable
+
+#: One satellite of many: elements, or a published trajectory given as such.
+Member = Satellite | TrajectorySatellite
 
 #: The Sun is prepared this far beyond each end of the window: more than any track's padding
 #: (an orbit, or half an hour), as the ephemeris check in the search's entry points assumes.
@@ -40,17 +43,17 @@ def merge_in_time_order(passes: list[Pass]) -> list[Pass]:
     return sorted(passes, key=lambda p: (first_seen_s(p), p.satellite.norad_id if p.satellite else 0))
 
 
-def unique_satellites(satellites: Sequence[Satellite]) -> list[Satellite]:
+def unique_satellites(satellites: Sequence[Member]) -> list[Member]:
     """Each catalogue number once, the first given winning (two sets of one object would give
     every pass twice, under the same id)."""
-    seen: dict[int, Satellite] = {}
+    seen: dict[int, Member] = {}
     for satellite in satellites:
         seen.setdefault(satellite.norad_id, satellite)
     return list(seen.values())
 
 
 def iter_fleet_passes(
-    satellites: Sequence[Satellite],
+    satellites: Sequence[Member],
     observers: Sequence[Observer],
     start: datetime,
     duration_s: float,
@@ -62,7 +65,8 @@ def iter_fleet_passes(
     """Each observer's passes of every satellite, merged in time order (see :func:`merge_in_time_order`).
 
     A satellite whose elements lie too far from the window, or that SGP4 cannot carry through
-    it (it decayed), is left out with a :class:`~isspass.SatelliteSkippedWarning`.
+    it (it decayed), or whose trajectory does not cover it, is left out with a
+    :class:`~isspass.SatelliteSkippedWarning`.
     """
     if not observers:
         return
@@ -81,7 +85,7 @@ def iter_fleet_passes(
                 satellite, sun, chunks, sites, start, duration_s,
                 min_elevation_deg, twilight_deg, visible_only,
             )  # fmt: skip
-        except (StaleElementsError, PropagationError) as exc:
+        except (StaleElementsError, PropagationError, TrajectoryCoverageError) as exc:
             warnings.warn(
                 SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {exc}"),
                 stacklevel=3,
@@ -94,7 +98,7 @@ def iter_fleet_passes(
 
 
 def _satellite_passes(
-    satellite: Satellite,
+    satellite: Member,
     sun: SunTrack,
     chunks: list[Sequence[Observer]],
     sites: list[Sites],
@@ -105,7 +109,7 @@ def _satellite_passes(
     visible_only: bool,
 ) -> list[list[Pass]]:
     """One satellite's passes over every observer (all or nothing: a failure raises)."""
-    check_plausible(satellite.elements, start, start + timedelta(seconds=duration_s))
+    check_predictable(satellite, start, start + timedelta(seconds=duration_s))
     track = Track.build(satellite, start, duration_s, sun=sun)
     result: list[list[Pass]] = []
     for chunk, chunk_sites in zip(chunks, sites, strict=True):

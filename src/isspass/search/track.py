@@ -13,20 +13,39 @@ from datetime import datetime, timezone
 import numpy as np
 from numpy.typing import NDArray
 
+from ..ephemeris import window_padding_s
+from ..errors import TrajectoryCoverageError
+from ..freshness import check_plausible, timing_uncertainty_s
 from ..model import Satellite
 from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
+from ..trajectory import TrajectoryOrbit, TrajectorySatellite
 from .roots import Evaluate, Index, Intervals, intervals_above
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
 _SAMPLES_PER_ORBIT = 32
 
 
+def check_predictable(satellite: Satellite | TrajectorySatellite, start: datetime, end: datetime) -> None:
+    """Raise unless the satellite can be followed over ``start``…``end``: a trajectory must cover
+    it with the search's padding (:class:`TrajectoryCoverageError`), elements must lie within a
+    year of it (:class:`StaleElementsError`)."""
+    if isinstance(satellite, TrajectorySatellite):
+        if not satellite.can_predict(start, end):
+            raise TrajectoryCoverageError(
+                f"the trajectory ({satellite.source}) covers {satellite.ephemeris.start:%Y-%m-%d %H:%M} to "
+                f"{satellite.ephemeris.stop:%Y-%m-%d %H:%M} UTC, not the window {start:%Y-%m-%d %H:%M} to "
+                f"{end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
+            )
+    else:
+        check_plausible(satellite.elements, start, end)
+
+
 @dataclass(frozen=True)
 class Track:
     """One satellite over one window: everything that does not depend on the observer."""
 
-    satellite: Satellite
-    orbit: Orbit
+    satellite: Satellite | TrajectorySatellite
+    orbit: Orbit | TrajectoryOrbit
     grid: Array  # seconds from t0
     r_itrs: Array
     v_itrs: Array
@@ -40,16 +59,23 @@ class Track:
 
     @classmethod
     def build(
-        cls, satellite: Satellite, start: datetime, duration_s: float, sun: SunTrack | None = None
+        cls,
+        satellite: Satellite | TrajectorySatellite,
+        start: datetime,
+        duration_s: float,
+        sun: SunTrack | None = None,
     ) -> Track:
-        """The track of ``satellite`` over ``duration_s`` seconds from ``start``.
+        """The track of ``satellite`` (elements or a trajectory) over ``duration_s`` seconds from ``start``.
 
         ``sun``, the Sun over the window (``t0`` = ``start``), is built when not given; a
         search of many satellites builds it once and hands it to each.
         """
-        period = satellite.elements.period_s
+        if isinstance(satellite, TrajectorySatellite):
+            period = satellite.period_s
+        else:
+            period = satellite.elements.period_s
         step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
-        pad = max(period, 1800.0)
+        pad = window_padding_s(period)
         count = math.ceil((duration_s + 2 * pad) / step) + 1
         grid = -pad + step * np.arange(count)
         t0 = start.timestamp()
@@ -57,7 +83,10 @@ class Track:
             sun = SunTrack.build(t0, grid[0], grid[-1])
         elif sun.t0_unix != t0 or not sun.covers(grid[0], grid[-1]):
             raise ValueError("the Sun track given does not cover this satellite's window")
-        orbit = Orbit(satellite.elements.satrec, sun)
+        if isinstance(satellite, TrajectorySatellite):
+            orbit: Orbit | TrajectoryOrbit = TrajectoryOrbit(satellite, sun)
+        else:
+            orbit = Orbit(satellite.elements.satrec, sun)
         r_teme, v_teme = orbit.teme(grid)
         r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
 
@@ -68,6 +97,12 @@ class Track:
         depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
         shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
         return cls(satellite, orbit, grid, r_itrs, v_itrs, shade, duration_s, step)
+
+    def timing_uncertainty_s(self, when: datetime) -> float:
+        """How far a time predicted at ``when`` may be off: from the elements' age, or the trajectory's."""
+        if isinstance(self.satellite, TrajectorySatellite):
+            return self.satellite.timing_uncertainty_s(when)
+        return timing_uncertainty_s(self.satellite.elements, when, self.satellite.history_drag)
 
     def altitude_evaluator(self, sites: Sites) -> Evaluate:
         def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
