@@ -87,6 +87,7 @@ def assemble_passes(
     t0 = track.t0
     ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
     which = SatelliteId(track.satellite.name, track.satellite.norad_id)
+    bands = track.timing_uncertainties_s(table[Event.CULMINATION]).tolist()
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -115,7 +116,7 @@ def assemble_passes(
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=track.timing_uncertainty_s(culmination.time),
+                timing_uncertainty_s=bands[col],
                 orbit_number=ids[col][0],
                 id=ids[col][1],
                 satellite=which,

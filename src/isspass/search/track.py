@@ -8,17 +8,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..ephemeris import window_padding_s
 from ..errors import TrajectoryCoverageError
-from ..freshness import check_plausible, timing_uncertainty_s
+from ..freshness import check_plausible, timing_band_s, timing_uncertainty_s
 from ..model import Satellite
 from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
 from ..trajectory import TrajectoryOrbit, TrajectorySatellite
+from ..utc import DAY_S
 from .roots import Evaluate, Index, Intervals, intervals_above
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
@@ -103,6 +104,17 @@ class Track:
         if isinstance(self.satellite, TrajectorySatellite):
             return self.satellite.timing_uncertainty_s(when)
         return timing_uncertainty_s(self.satellite.elements, when, self.satellite.history_drag)
+
+    def timing_uncertainties_s(self, s: Array) -> Array:
+        """:meth:`timing_uncertainty_s` at many times (seconds from ``t0``), in one vectorised call."""
+        if isinstance(self.satellite, TrajectorySatellite) or s.size == 0:
+            return np.array([self.timing_uncertainty_s(self.t0 + timedelta(seconds=float(x))) for x in s])
+        elements = self.satellite.elements
+        age_days = (self.orbit.sun.t0_unix + s - elements.epoch.timestamp()) / DAY_S
+        drag = self.satellite.history_drag
+        return timing_band_s(
+            age_days, elements.mean_motion, elements.mean_motion_dot, np.nan if drag is None else drag
+        )
 
     def altitude_evaluator(self, sites: Sites) -> Evaluate:
         def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
