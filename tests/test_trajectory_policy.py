@@ -288,3 +288,26 @@ def test_the_readme_example_runs(monkeypatch):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert isinstance(namespace["iss"], isspass.TrajectorySatellite) and namespace["p"].visible
+
+
+def test_the_page_charts_and_tracks_of_a_trajectory(tmp_path):
+    """Every renderer takes a trajectory as it takes elements: the page, the chart, the track."""
+    start = "2025-02-27T06:00Z"
+    args = ["--lat", "47.37", "--lon", "8.54", "--oem", str(XML), "--start", start, "--days", "1", "--all"]
+    page = CliRunner().invoke(cli, [*args, "--format", "html"], catch_exceptions=False)
+    assert page.exit_code == 0, page.stderr
+    rows = re.findall(r"<tr", page.stdout)
+    assert page.stdout.count("<svg") == len(rows) - 1 > 0  # one chart per pass (and the header row)
+    assert "<dt>Trajectory</dt>" in page.stdout and "<dt>Planned</dt>" in page.stdout
+    chart = tmp_path / "pass.svg"
+    drawn = CliRunner().invoke(cli, ["chart", *args, "-o", str(chart)], catch_exceptions=False)
+    assert drawn.exit_code == 0 and "<svg" in chart.read_text() and "<polyline" in chart.read_text()
+    trajectory = isspass.load_trajectory(XML)
+    zurich = isspass.Observer(47.37, 8.54)
+    (first, *_) = isspass.find_passes(
+        zurich, datetime(2025, 2, 27, 6, tzinfo=timezone.utc), 1, satellite=trajectory, visible_only=False
+    )
+    track = isspass.pass_track(first, zurich, trajectory, step_s=5)
+    assert abs(track.altitude_deg.max() - first.culmination.altitude_deg) < 1e-5  # as for elements
+    assert track.start == first.rise.time and track.offset_s[0] == 0
+    assert abs(track.altitude_deg[0] - first.rise.altitude_deg) < 1e-5

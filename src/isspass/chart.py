@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from .formats import local_time
 from .model import PassPoint, compass_point
 from .skyview import SkyView
 from .text import inert
@@ -117,7 +118,7 @@ def sky_chart(view: SkyView, orientation: str = DEFAULT_ORIENTATION) -> SkyChart
     shapes += _captions(view, zone, orientation)
     first, top, last = _key_points(view)
     name = inert(view.satellite_name, 80)
-    title = f"{name}: pass of {_local(first.time, zone):%a %d %b %Y %H:%M}"
+    title = f"{name}: pass of {local_time(first.time, zone):%a %d %b %Y %H:%M}"
     description = (
         f"{_where(first)} at {_clock(first.time, zone)}, highest {top.altitude_deg:.0f}° {top.direction} at "
         f"{_clock(top.time, zone)}, {_where(last)} at {_clock(last.time, zone)} ({view.timezone})"
@@ -125,13 +126,8 @@ def sky_chart(view: SkyView, orientation: str = DEFAULT_ORIENTATION) -> SkyChart
     return SkyChart(WIDTH, HEIGHT, title, description, orientation, tuple(shapes))
 
 
-def _local(when: datetime, zone: ZoneInfo) -> datetime:
-    # Rounded to the second before the zone, as the text table shows times.
-    return (when + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
-
-
 def _clock(when: datetime, zone: ZoneInfo) -> str:
-    return f"{_local(when, zone):%H:%M:%S}"
+    return f"{local_time(when, zone):%H:%M:%S}"
 
 
 def _where(point: PassPoint) -> str:
@@ -442,7 +438,7 @@ def _label_place(x: np.ndarray, y: np.ndarray, px: float, py: float) -> tuple[fl
 def _captions(view: SkyView, zone: ZoneInfo, orientation: str) -> list[Shape]:
     p = view.pass_
     first, top, last = _key_points(view)
-    start = _local(first.time, zone)
+    start = local_time(first.time, zone)
     name = inert(view.satellite_name, 40)
     zone_name = start.tzname() or view.timezone
     magnitude = "" if p.magnitude is None else f" · mag {p.magnitude:.1f}".replace("-", "−")

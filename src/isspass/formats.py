@@ -127,16 +127,13 @@ def iso_utc(when: datetime) -> str:
     return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
-def _local(when: datetime, zone: ZoneInfo) -> datetime:
-    # Round to the second before the zone: what people read, and no "59.9996" surprises.
+def local_time(when: datetime, zone: ZoneInfo) -> datetime:
+    """A UTC instant as people read it in a zone, rounded to the second (no "59.9996" surprises)."""
     return (when + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
 
 
-#: A UTC instant as people read it in a zone, rounded to the second (for other renderers).
-local_time = _local
 
-
-def _place(observer: Observer) -> str:
+def place_text(observer: Observer) -> str:
     ns = "N" if observer.latitude_deg >= 0 else "S"
     ew = "E" if observer.longitude_deg >= 0 else "W"
     return (
@@ -171,13 +168,13 @@ def _zone_names(report: Report) -> str:
     return "/".join(names)
 
 
-def _age_text(age_days: float) -> str:
+def age_text(age_days: float) -> str:
     if age_days >= 0:
         return f"{age_days:.1f} days old at the start"
     return f"the window starts {-age_days:.1f} days before the epoch"
 
 
-def _criteria_text(c: Criteria) -> str:
+def criteria_text(c: Criteria) -> str:
     which = "visible passes" if c.visible_only else "all passes"
     parts = [f"{which} at or above {c.min_elevation_deg:g}°", f"Sun below {c.twilight_deg:g}°"]
     if c.min_peak_deg is not None:
@@ -235,17 +232,20 @@ def render_text(report: Report) -> str:
     sat = report.satellite
     age = report.element_age_days
     several = report.several
-    place = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
+    place = place_text(report.observer)
+    if report.place is not None:
+        place = f"{report.place}: {place}"
     if several:
         title, *source = _fleet_lines(report, place)
     else:
-        title, source = f"{sat.name} (NORAD {sat.norad_id}) over {place}", _source_lines(report, age)
+        title, source = f"{sat.name} (NORAD {sat.norad_id}) over {place}", source_lines(report, age)
     lines = [
         title,
         *([] if report.place_note is None else [f"({report.place_note})"]),
         *source,
-        f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
-        f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
+        f"Window: {local_time(report.start, zone):%Y-%m-%d %H:%M} to "
+        f"{local_time(report.end, zone):%Y-%m-%d %H:%M} {report.timezone} ({_zone_names(report)}); "
+        f"{criteria_text(report.criteria)}",
         "",
     ]
     if not report.passes:
@@ -263,7 +263,7 @@ def render_text(report: Report) -> str:
         first, top, last = (
             (p.appears, p.highest, p.disappears) if p.appears else (p.rise, p.culmination, p.set)
         )
-        start_local = _local(first.time, zone)
+        start_local = local_time(first.time, zone)
         length = p.visible_duration_s if p.visible else p.duration_s
 
         def where(point: PassPoint) -> str:
@@ -272,7 +272,7 @@ def render_text(report: Report) -> str:
         row = (
             f"{start_local:%a %d %b}  {start_local:%H:%M:%S}  {_duration(length):>7}  "
             f"{_magnitude(p.magnitude)}{'  ' + _satellite_cell(p) if several else ''}  {where(first):<9}  "
-            f"{_local(top.time, zone):%H:%M:%S} {where(top):<9}  {where(last):<9}"
+            f"{local_time(top.time, zone):%H:%M:%S} {where(top):<9}  {where(last):<9}"
         )
         if show_type:
             row += f"  {p.type.value:<8}"
@@ -297,7 +297,7 @@ def _status_text(report: Report, p: Pass) -> str:
     previous = report.news.previous(p)
     if previous is None:
         return "new"
-    return f"changed, was {_local(previous, report.zone):%H:%M:%S}"
+    return f"changed, was {local_time(previous, report.zone):%H:%M:%S}"
 
 
 def _cancelled_lines(report: Report) -> list[str]:
@@ -306,19 +306,19 @@ def _cancelled_lines(report: Report) -> list[str]:
         return []
     lines = ["", "Cancelled (announced before, no longer predicted):"]
     for gone in report.news.cancelled:
-        lines.append(f"{_local(gone.time, report.zone):%a %d %b  %H:%M:%S}  {gone.id}")
+        lines.append(f"{local_time(gone.time, report.zone):%a %d %b  %H:%M:%S}  {gone.id}")
     return lines
 
 
-def _source_lines(report: Report, age: float) -> list[str]:
+def source_lines(report: Report, age: float) -> list[str]:
     """What the prediction comes from: the elements, or the trajectory and its planned events."""
     sat = report.satellite
     if not isinstance(sat, TrajectorySatellite):
-        return [f"Elements: {sat.elements.source}, epoch {iso_utc(sat.epoch)} ({_age_text(age)})"]
+        return [f"Elements: {sat.elements.source}, epoch {iso_utc(sat.epoch)} ({age_text(age)})"]
     oem = sat.ephemeris
     lines = [
         f"Trajectory: {sat.source}, created {iso_utc(oem.created)} by "
-        f"{inert(oem.originator, 40)} ({_age_text(age)}), covering {oem.start:%Y-%m-%d %H:%M} to "
+        f"{inert(oem.originator, 40)} ({age_text(age)}), covering {oem.start:%Y-%m-%d %H:%M} to "
         f"{oem.stop:%Y-%m-%d %H:%M} UTC"
     ]
     events = oem.events_between(report.start, report.end)
@@ -480,7 +480,7 @@ def csv_header() -> list[str]:
     for name in _CSV_POINTS:
         columns += [
             f"{name}_utc",
-            f"{name}_local",
+            f"{name}local_time",
             f"{name}_altitude",
             f"{name}_azimuth",
             f"{name}_direction",
@@ -503,7 +503,7 @@ def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
         else:
             row += [
                 iso_utc(point.time),
-                _local(point.time, zone).isoformat(),
+                local_time(point.time, zone).isoformat(),
                 f"{point.altitude_deg:.2f}",
                 f"{point.azimuth_deg:.2f}",
                 point.direction,
@@ -575,10 +575,10 @@ def render_ics(report: Report) -> str:
         )
         event.add(
             "description",
-            f"Appears {_local(p.appears.time, zone):%H:%M:%S} at {whole_degrees(p.appears.altitude_deg)} "
-            f"{p.appears.direction}, highest {_local(p.highest.time, zone):%H:%M:%S} at "
+            f"Appears {local_time(p.appears.time, zone):%H:%M:%S} at {whole_degrees(p.appears.altitude_deg)} "
+            f"{p.appears.direction}, highest {local_time(p.highest.time, zone):%H:%M:%S} at "
             f"{whole_degrees(p.highest.altitude_deg)} {p.highest.direction}, disappears "
-            f"{_local(p.disappears.time, zone):%H:%M:%S} at {whole_degrees(p.disappears.altitude_deg)} "
+            f"{local_time(p.disappears.time, zone):%H:%M:%S} at {whole_degrees(p.disappears.altitude_deg)} "
             f"{p.disappears.direction} ({report.timezone}). Visible for "
             f"{_duration(p.visible_duration_s)}{mag}.",
         )

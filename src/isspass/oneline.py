@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .formats import Report, _local, whole_degrees
+from .formats import Report, local_time, whole_degrees
 
 #: From this far ahead the line gives the pass's date instead of the time until it.
 DATE_AFTER = timedelta(hours=24)
@@ -33,7 +33,7 @@ def time_until(when: datetime, now: datetime, zone: ZoneInfo) -> str:
     if seconds < 60:
         return "in under 1 min"
     if seconds >= DATE_AFTER.total_seconds():
-        return f"on {_local(when, zone):%a %d %b}"
+        return f"on {local_time(when, zone):%a %d %b}"
     hours, minutes = divmod(math.floor(seconds / 60), 60)
     if hours == 0:
         return f"in {minutes} min"
@@ -58,7 +58,8 @@ def next_pass_line(report: Report) -> str:
     if not report.passes:
         name = report.what if report.several else short_name(report.satellite.name)
         kind = "visible pass" if report.criteria.visible_only else "pass"
-        return f"{name}: no {kind} until {_local(report.end, zone):%a %d %b %H:%M} (the end of the window)"
+        end = local_time(report.end, zone)
+        return f"{name}: no {kind} until {end:%a %d %b %H:%M} (the end of the window)"
     p = report.passes[0]
     name = short_name(p.satellite.name if p.satellite is not None else report.satellite.name)
     if p.appears is not None and p.highest is not None and p.disappears is not None:
@@ -66,7 +67,7 @@ def next_pass_line(report: Report) -> str:
     else:
         first, top, last = p.rise, p.culmination, p.set
     parts = [
-        f"{_local(first.time, zone):%H:%M}",
+        f"{local_time(first.time, zone):%H:%M}",
         f"{first.direction} → {last.direction}",
         f"{whole_degrees(top.altitude_deg)} high",
     ]

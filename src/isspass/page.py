@@ -10,7 +10,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from .chart import DEFAULT_ORIENTATION, chart_svg, sky_chart
-from .formats import Report, _age_text, _criteria_text, _place, iso_utc
+from .formats import Report, criteria_text, place_text, source_lines
 from .model import Pass, PassPoint
 from .skyview import SkyView, sky_views
 from .text import inert
@@ -52,7 +52,7 @@ def _text(value: str) -> str:
     return escape(inert(value), quote=True)
 
 
-def _local(when: datetime, zone: ZoneInfo) -> datetime:
+def local_time(when: datetime, zone: ZoneInfo) -> datetime:
     return (when + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
 
 
@@ -68,19 +68,17 @@ def _duration(seconds: float) -> str:
 def _header(report: Report) -> str:
     zone = report.zone
     sat = report.satellite
-    elements = sat.elements
+    # The elements, or the trajectory and its planned events: the text header's lines, as rows.
+    source = [tuple(line.split(": ", 1)) for line in source_lines(report, report.element_age_days)]
     rows = [
-        ("Place", f"{_place(report.observer)} ({report.timezone})"),
-        (
-            "Elements",
-            f"{elements.source}, epoch {iso_utc(elements.epoch)} ({_age_text(report.element_age_days)})",
-        ),
+        ("Place", f"{place_text(report.observer)} ({report.timezone})"),
+        *source,
         (
             "Window",
-            f"{_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M} "
-            f"{report.timezone}",
+            f"{local_time(report.start, zone):%Y-%m-%d %H:%M} to "
+            f"{local_time(report.end, zone):%Y-%m-%d %H:%M} {report.timezone}",
         ),
-        ("Criteria", _criteria_text(report.criteria)),
+        ("Criteria", criteria_text(report.criteria)),
     ]
     items = "\n".join(f"<dt>{escape(name)}</dt><dd>{_text(value)}</dd>" for name, value in rows)
     title = _text(report.what if report.several else f"{sat.name} (NORAD {sat.norad_id})")
@@ -103,7 +101,7 @@ def _table(report: Report) -> str:
             (p.appears, p.highest, p.disappears) if p.appears else (p.rise, p.culmination, p.set)
         )
         assert first is not None and top is not None and last is not None
-        start = _local(first.time, zone)
+        start = local_time(first.time, zone)
         length = p.visible_duration_s if p.visible else p.duration_s
         pass_id = p.id or None
         label = _text(str(pass_id)) if pass_id is not None else str(number)
@@ -112,8 +110,8 @@ def _table(report: Report) -> str:
             f'<a href="#{pass_anchor(p, number)}">{label}</a>',
             f"{start:%a %d %b}",
             f"{start:%H:%M:%S} {_where(first)}",
-            f"{_local(top.time, zone):%H:%M:%S} {_where(top)}",
-            f"{_local(last.time, zone):%H:%M:%S} {_where(last)}",
+            f"{local_time(top.time, zone):%H:%M:%S} {_where(top)}",
+            f"{local_time(last.time, zone):%H:%M:%S} {_where(last)}",
             _duration(length),
             magnitude,
         ] + ([p.type.value] if show_type else [])
@@ -128,7 +126,7 @@ def _section(view: SkyView, orientation: str) -> str:
     first = p.appears or p.rise
     pass_id = view.pass_id
     name = f"Pass {pass_id}" if pass_id is not None else f"Pass {view.number}"
-    heading = _text(f"{name}: {_local(first.time, zone):%a %d %b %H:%M}")
+    heading = _text(f"{name}: {local_time(first.time, zone):%a %d %b %H:%M}")
     svg = chart_svg(sky_chart(view, orientation), standalone=False)
     return f'<section class="pass" id="{pass_anchor(p, view.number)}">\n<h2>{heading}</h2>\n{svg}</section>'
 

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from .brightness import apparent_magnitude
 from .model import Observer, Pass, Satellite
 from .sky import Array, Orbit, Sites, SunTrack, look
+from .trajectory import TrajectoryOrbit, TrajectorySatellite
 
 #: The default spacing of the samples, seconds: the ISS moves about 2° a second overhead.
 DEFAULT_TRACK_STEP_S = 2.0
@@ -72,15 +73,15 @@ class PassTrack:
 def pass_track(
     pass_: Pass,
     observer: Observer,
-    satellite: Satellite,
+    satellite: Satellite | TrajectorySatellite,
     *,
     step_s: float = DEFAULT_TRACK_STEP_S,
 ) -> PassTrack:
     """The track of ``pass_`` as seen by ``observer``: every ``step_s`` seconds from rise to set.
 
-    ``satellite`` must be the one the pass was found for (its elements): a pass found with
-    other elements or for another place is refused with ``ValueError``, since the track
-    would not go through its events. ``step_s`` is in seconds (0.1 or more).
+    ``satellite`` must be the one the pass was found for (its elements, or its published
+    trajectory): a pass found with other elements or for another place is refused with
+    ``ValueError``, since the track would not go through its events. ``step_s`` is in seconds (0.1 or more).
 
     >>> track = pass_track(passes[0], zurich, iss)                        # doctest: +SKIP
     >>> track.altitude_deg.max() == passes[0].culmination.altitude_deg    # doctest: +SKIP
@@ -90,8 +91,8 @@ def pass_track(
         raise TypeError("pass_ must be an isspass.Pass")
     if not isinstance(observer, Observer):
         raise TypeError("observer must be an isspass.Observer")
-    if not isinstance(satellite, Satellite):
-        raise TypeError("satellite must be an isspass.Satellite (the one the pass was found for)")
+    if not isinstance(satellite, (Satellite, TrajectorySatellite)):
+        raise TypeError("satellite must be the Satellite or TrajectorySatellite the pass was found for")
     if isinstance(step_s, bool) or not isinstance(step_s, (int, float)) or not math.isfinite(step_s):
         raise ValueError(f"step_s must be a finite number of seconds, not {step_s!r}")
     if step_s < 0.1:
@@ -107,7 +108,12 @@ def pass_track(
     offset = offset[(offset >= 0.0) & (offset <= duration)]
 
     t0 = start.timestamp()
-    orbit = Orbit(satellite.elements.satrec, SunTrack.build(t0, 0.0, duration))
+    sun = SunTrack.build(t0, 0.0, duration)
+    orbit: Orbit | TrajectoryOrbit
+    if isinstance(satellite, TrajectorySatellite):
+        orbit = TrajectoryOrbit(satellite, sun)
+    else:
+        orbit = Orbit(satellite.elements.satrec, sun)
     sites = Sites.from_geodetic([observer.latitude_deg], [observer.longitude_deg], [observer.elevation_m])
     view = look(orbit, sites, offset)
     sunlit = view.sunlit.copy()
