@@ -9,23 +9,19 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
 from click.core import ParameterSource
 
 from . import __version__
-from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
-from .cache import ElementCache
 from .cli_places import PROCESS, places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
-from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
     EXIT_BAD_ROWS,
     EXIT_CONFIG,
@@ -40,21 +36,8 @@ from .errors import (
     OutputError,
     exit_code,
 )
-from .formats import (
-    RENDERERS,
-    Criteria,
-    Report,
-    batch_csv_header,
-    batch_csv_row,
-    batch_json_line,
-)
 from .helptext import SectionedGroup, SectionedHelp
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
-from .locations import read_locations
-from .mail import PASSWORD_ENV, MailSettings, compose, send
-from .model import Pass
-from .oem_cache import TrajectoryCache
-from .oem_update import update_trajectory
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
@@ -65,17 +48,20 @@ from .options import (
     pass_settings,
 )
 from .places import timezone_at
-from .search import (
-    check_window,
-    find_passes,
-    iter_passes_many,
-)
-from .sources import ElementChoice, available_elements, known_histories
 from .storage import open_output, write_output
 from .text import inert
-from .trajectory_policy import choose_source
-from .update import UpdateStatus, update_elements
 from .utc import now_utc
+
+if TYPE_CHECKING:
+    from .announce import AnnounceLog
+    from .formats import Report
+    from .mail import MailSettings
+    from .model import Pass
+    from .oem_cache import TrajectoryCache
+    from .sources import ElementChoice
+
+# Whatever needs numpy (the search, the formats, the sources) is imported where it is used,
+# so that --help and --version answer at once.
 
 
 class CliError(click.ClickException):
@@ -166,6 +152,8 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
             continue
         param = params.get(key)
         if key == "smtp_password":
+            from .mail import PASSWORD_ENV
+
             return f"the SMTP password is read from {PASSWORD_ENV} only, never from the config file"
         if param is None:
             return f"unknown setting '{shown}'"
@@ -276,6 +264,9 @@ def _read_stdin() -> bytes:
 def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementChoice:
     """The library's source policy (trajectory or elements) for ``days`` (default ``--days``) from
     ``start``, fed from the options; its warnings go to stderr."""
+    from .elements import decode_elements
+    from .trajectory_policy import choose_source
+
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
@@ -295,6 +286,8 @@ def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementC
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
+    from .announce import compare, first_seen, remember
+
     mail = _mail_settings(s)
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
     report = replace(_report(ctx, s, days), alarm_s=s.alarm)
@@ -324,6 +317,10 @@ def _predict(ctx: click.Context, s: Settings) -> None:
 
 def _mail_settings(s: Settings) -> MailSettings | None:
     """The mail delivery asked for (None: print), checked before any work is done."""
+    import socket
+
+    from .mail import PASSWORD_ENV, MailSettings
+
     if not s.mail_to:
         return None
     password = os.environ.get(PASSWORD_ENV) or None
@@ -350,6 +347,8 @@ def _mail_settings(s: Settings) -> MailSettings | None:
 
 def _announce_log(s: Settings, report: Report) -> AnnounceLog:
     """The record of what was announced for this place, these criteria and this destination."""
+    from .announce import AnnounceLog, record_key
+
     o = report.observer
     c = report.criteria
     what = {
@@ -364,6 +363,8 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
 
 def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: Sequence[str]) -> None:
     """The report to stdout or ``--output``, and by mail when asked (then stdout stays quiet)."""
+    from .mail import compose, send
+
     if mail is None or s.output is not None:
         _emit(_render(report, s), s.output)
     if mail is not None:
@@ -384,6 +385,9 @@ def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
 
 def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Report:
     """The passes the options ask for over ``days`` (default ``--days``): the main command's and chart's."""
+    from .formats import Criteria, Report
+    from .search import check_window, find_passes
+
     days = s.days if days is None else days
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
@@ -422,6 +426,8 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
 
 def _render(report: Report, s: Settings) -> str:
     """The report in the chosen format; the HTML page's charts are turned as the options say."""
+    from .formats import RENDERERS
+
     if s.format == "html":
         from .page import render_html
 
@@ -517,6 +523,8 @@ def show_config(ctx: click.Context, **_: Any) -> None:
     Precedence: command line > ISSPASS_* environment variables > config file > built-in.
     Options typed before or after "config" count (isspass config --place Zurich).
     """
+    from .announce import state_dir
+
     parent = ctx.parent
     assert parent is not None
 
@@ -588,6 +596,12 @@ def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, .
 
 
 def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> None:
+    from .cache import ElementCache
+    from .elements import ISS_NORAD_ID
+    from .oem_cache import TrajectoryCache
+    from .oem_update import update_trajectory
+    from .update import UpdateStatus, update_elements
+
     cache = ElementCache()
     wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
     code = EXIT_OK
@@ -636,6 +650,10 @@ def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str,
 
 
 def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
+    from .formats import batch_csv_header, batch_csv_row, batch_json_line
+    from .locations import read_locations
+    from .search import check_window, iter_passes_many
+
     shown = inert(locations)
 
     def refuse(message: str) -> click.BadParameter:
@@ -712,6 +730,10 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 def elements_command() -> None:
     """List the element sets isspass knows (source, epoch, age), each object's history and its
     manoeuvres, the cached ISS trajectory and its planned events, and the cache and its problems."""
+    from .cache import ElementCache
+    from .oem_cache import TrajectoryCache
+    from .sources import available_elements, known_histories
+
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
@@ -753,6 +775,8 @@ def elements_command() -> None:
 
 def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
     """The cached ISS trajectory: when it was made, what it covers, its planned events."""
+    from .elements import ISS_NORAD_ID
+
     oem = cache.load()
     if oem is not None:
         age = (now - oem.created).total_seconds() / 86400

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
 from ..arguments import friendly_keywords
+from ..defaults import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from ..errors import TrajectoryCoverageError, WindowError
 from ..freshness import check_plausible
 from ..model import Observer, Pass, Satellite
@@ -33,10 +34,6 @@ from ..utc import naive_message, now_utc
 from .passes import observer_passes
 from .track import Track
 
-#: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
-DEFAULT_MIN_ELEVATION_DEG = 10.0
-DEFAULT_TWILIGHT_DEG = -6.0
-DEFAULT_DAYS = 10.0
 DEFAULT_CHUNK = 256
 _MAX_DAYS = 366.0
 _PAD = timedelta(days=1)
