@@ -633,10 +633,17 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
 @click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 1024), default=None, metavar="N",
+              help="Worker processes searching the places [default: the machine's cores].")  # fmt: skip
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Search on a Dask cluster instead (tcp://host:8786); needs isspass[dask].")  # fmt: skip
 @options("output", *PASS_OPTIONS)
 @pass_settings
 @click.pass_context
-def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str, **_: Any) -> None:
+def batch_command(
+    ctx: click.Context, given: Settings, locations: str, fmt: str, workers: int | None, scheduler: str | None,
+    **_: Any,
+) -> None:
     """Passes over many places: LOCATIONS is a CSV with a header row name,lat,lon[,elevation_m].
 
     Takes the main command's element, window and threshold options (before or after
@@ -645,14 +652,36 @@ def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str,
     """
     s = given.given_in(ctx)
     output = ctx.params["output"]  # batch's own: the main command's --output is for its report
-    with _library_errors():
-        _batch(s, locations, fmt, output)
+    with _library_errors(), _cluster(scheduler) as client:
+        _batch(s, locations, fmt, output, workers, client)
 
 
-def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
+@contextlib.contextmanager
+def _cluster(address: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address`` for the time of the batch (None: none)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise CliError("--scheduler needs Dask: pip install 'isspass[dask]'", EXIT_USAGE) from None
+    try:
+        client = Client(address, timeout=30, set_as_default=False)
+    except (OSError, ValueError, TypeError) as exc:
+        shown = f"{inert(address, 80)}: {inert(str(exc), 200)}"
+        raise CliError(f"no Dask scheduler at {shown}", EXIT_NETWORK) from None
+    with client:
+        yield client
+
+
+def _batch(
+    s: Settings, locations: str, fmt: str, output: str | None, workers: int | None = None, client: Any = None
+) -> None:
     from .formats import batch_csv_header, batch_csv_row, batch_json_line
     from .locations import read_locations
     from .search import check_window, iter_passes_many
+    from .search.parallel import default_workers
 
     shown = inert(locations)
 
@@ -682,6 +711,8 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
         visible_only=not s.all,
+        workers=default_workers() if workers is None else workers,
+        client=client,
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     with (
