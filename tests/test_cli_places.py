@@ -116,6 +116,21 @@ def test_an_unknown_place_in_the_config_file_or_environment_is_a_configuration_e
     assert env.exit_code == 7 and "environment variable ISSPASS_PLACE: unknown place" in env.stderr
 
 
+def test_subcommands_find_the_place_of_the_config_file_or_the_main_command(isolated_config):
+    isolated_config.write_text('place = "Zurich"\n')
+    tonight = run("tonight", "--start", "2026-09-24T12:00", "--offline", "--format", "json")
+    assert tonight.exit_code == 0, tonight.stderr
+    assert json.loads(tonight.stdout)["observer"]["place"] == "Zürich, CH-ZH"
+    chart = run("--place", "Tokyo", "chart", *WINDOW)
+    assert chart.exit_code == 0, chart.stderr
+    assert chart.stdout.startswith("<svg") or chart.stdout.startswith("<?xml")
+    typed = run("tonight", "--place", "Tokyo", "--start", "2026-09-24T12:00", "--offline", "--format", "json")
+    assert json.loads(typed.stdout)["observer"]["place"] == "Tokyo, JP"
+    isolated_config.write_text('place = "Zurck"\n')
+    wrong = run("tonight", "--offline")
+    assert wrong.exit_code == 7 and "config file" in wrong.stderr and "unknown place 'Zurck'" in wrong.stderr
+
+
 def test_no_location_names_both_ways():
     result = run(*WINDOW)
     assert result.exit_code == 2 and "give --place, or --lat and --lon" in result.stderr

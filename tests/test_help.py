@@ -60,7 +60,7 @@ def test_the_main_help_groups_its_options_like_the_readme():
     assert list(sections)[-2:] == ["Exit codes", "Examples"]
 
 
-@pytest.mark.parametrize("subcommand", ["batch", "update", "places"])
+@pytest.mark.parametrize("subcommand", ["batch", "update", "places", "tonight"])
 def test_subcommands_use_the_same_sections(subcommand):
     sections = _sections(run(subcommand, "--help").stdout)
     assert "Exit codes" not in sections  # the table is the main command's
@@ -68,8 +68,14 @@ def test_subcommands_use_the_same_sections(subcommand):
         assert {"Which passes", "Which elements", "Output"} <= sections.keys()
         assert "--format" in _flags(sections["Output"])
     if subcommand == "update":
-        expected = ["--satellite", "--offline", "--elements-url", "--oem-url"]
+        expected = ["--satellite", "--group", "--offline", "--elements-url", "--oem-url"]
         assert _flags(sections["Which elements"]) == expected
+    if subcommand == "tonight":
+        assert _flags(sections["Where and when"]) == ["--place", "--lat", "--lon", "--elevation", "--tz",
+                                                      "--start"]  # fmt: skip
+        assert _flags(sections["Which passes"]) == ["--min-elevation", "--min-peak", "--twilight",
+                                                    "--brighter-than"]  # fmt: skip
+        assert _flags(sections["Other options"]) == ["-h"]
 
 
 def _help_exit_codes(text: str) -> list[tuple[int, str]]:

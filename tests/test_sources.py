@@ -126,7 +126,8 @@ def test_choice_says_where_and_why(cached_older_set):
     assert given.reason.startswith("bundled") and "given" in given.reason
 
 
-@pytest.mark.parametrize("bad", [3.5, b"25544", ["ISS"], True])
+# A list of satellites is a request for several (issue 15); a list of wrong things is not.
+@pytest.mark.parametrize("bad", [3.5, b"25544", {"ISS"}, [3.5], ["ISS", None], [["ISS"]], True])
 def test_a_satellite_of_the_wrong_type_is_a_type_error(bad):
     with pytest.raises(TypeError, match="satellite"):
         isspass.find_passes(ZURICH, datetime(2026, 9, 24, tzinfo=timezone.utc), 1, satellite=bad)

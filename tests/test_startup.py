@@ -65,3 +65,9 @@ def test_every_public_name_resolves():
 
 def test_report_formats_are_the_renderers():
     assert tuple(sorted(RENDERERS)) == REPORT_FORMATS
+
+
+def test_a_function_named_like_its_module_stays_the_function():
+    import isspass.pass_track  # the module, imported after the package
+
+    assert callable(isspass.pass_track)

@@ -10,7 +10,9 @@ say which ones a person can see: above the horizon, sunlit, while the sky is dar
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         PropagationError,
         RefreshWarning,
         SatelliteNotFoundError,
+        SatelliteSkippedWarning,
         StaleElementsError,
         StaleElementsWarning,
         TrajectoryCoverageError,
@@ -36,10 +39,11 @@ if TYPE_CHECKING:
     )
     from .frames import passes_to_dataframe
     from .gazetteer import Place, find_place, find_places
-    from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, compass_point
+    from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, SatelliteId, compass_point
     from .oem import parse_oem, read_oem
     from .pass_track import PassTrack, pass_track
     from .search import find_passes, find_passes_many, iter_passes_many
+    from .selection import FleetChoice, choose_satellites
     from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
     from .trajectory import TrajectorySatellite
     from .trajectory_policy import choose_source, load_trajectory
@@ -62,6 +66,7 @@ _HOME = {
     "PropagationError": "errors",
     "RefreshWarning": "errors",
     "SatelliteNotFoundError": "errors",
+    "SatelliteSkippedWarning": "errors",
     "StaleElementsError": "errors",
     "StaleElementsWarning": "errors",
     "TrajectoryCoverageError": "errors",
@@ -77,6 +82,7 @@ _HOME = {
     "PassPoint": "model",
     "PassType": "model",
     "Satellite": "model",
+    "SatelliteId": "model",
     "compass_point": "model",
     "parse_oem": "oem",
     "read_oem": "oem",
@@ -85,6 +91,8 @@ _HOME = {
     "find_passes": "search",
     "find_passes_many": "search",
     "iter_passes_many": "search",
+    "FleetChoice": "selection",
+    "choose_satellites": "selection",
     "ElementChoice": "sources",
     "ElementPolicy": "sources",
     "choose_satellite": "sources",
@@ -108,6 +116,19 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_HOME))
 
 
+class _Package(ModuleType):
+    """The package: a public function named like its module (``pass_track``) stays the function
+    when the module is imported later, as it was when every name was imported up front."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _HOME.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 __all__ = [
     "ISS_NORAD_ID",
     "ElementChoice",
@@ -115,6 +136,7 @@ __all__ = [
     "Elements",
     "ElementsError",
     "Ephemeris",
+    "FleetChoice",
     "IsspassError",
     "IsspassWarning",
     "ManoeuvreWarning",
@@ -129,7 +151,9 @@ __all__ = [
     "PropagationError",
     "RefreshWarning",
     "Satellite",
+    "SatelliteId",
     "SatelliteNotFoundError",
+    "SatelliteSkippedWarning",
     "StaleElementsError",
     "StaleElementsWarning",
     "TrajectoryCoverageError",
@@ -139,6 +163,7 @@ __all__ = [
     "__version__",
     "bundled_elements",
     "choose_satellite",
+    "choose_satellites",
     "choose_source",
     "compass_point",
     "find_passes",

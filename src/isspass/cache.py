@@ -166,6 +166,14 @@ def _state_entry(key: str, value: Any, now: float) -> FetchRecord | str:
     """One validated history entry, or why it is not one."""
     if not (key.isascii() and key.isdigit() and len(key) <= 9 and str(int(key)) == key and int(key) > 0):
         return "not a catalogue number"
+    return parse_record(value, now)
+
+
+def parse_record(value: Any, now: float) -> FetchRecord | str:
+    """The value of one fetch-history entry, validated; or why it is not one (never raises).
+
+    Also used for histories kept by other keys than catalogue numbers (the groups').
+    """
     if not isinstance(value, dict):
         return "not an object"
     times: dict[str, float | None] = {}
@@ -281,10 +289,10 @@ class ElementCache:
             return f"{where} cannot be used: the home directory {self._home} does not exist"
         return f"{where} cannot be used: {exc.strerror or exc}"
 
-    def _read(self, path: Path) -> tuple[bytes | None, str | None]:
+    def _read(self, path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str | None]:
         """A cache file's bytes; else None and why (None too when it is simply absent)."""
         try:
-            return _read_small_file(path), None
+            return _read_small_file(path, limit), None
         except FileNotFoundError:
             return None, None
         except NotADirectoryError as exc:
@@ -477,6 +485,18 @@ class ElementCache:
         if self._state(now_posix())[1] is not None:
             raise CacheError(f"{state} cannot be read, so it cannot be updated")
 
+    # ---- other files in the same directory, under the same lock (the groups')
+
+    def read_bytes(self, name: str, limit: int) -> tuple[bytes | None, str | None]:
+        """The bytes of the cache file ``name`` (at most ``limit``); else None and why (None if absent)."""
+        return self._read(self.directory / name, limit)
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        """Replace the cache file ``name`` atomically; raises :class:`CacheError` when it cannot."""
+        path = self.directory / name
+        self._write(path, data)
+        return path
+
     # ---- fetch history
 
     def _state(self, now: float) -> tuple[dict[int, FetchRecord], str | None]:
@@ -561,6 +581,11 @@ class ElementCache:
                 _unlock(handle)
         finally:
             handle.close()
+
+
+def record_json(record: FetchRecord) -> dict[str, Any]:
+    """A history entry as it is stored (the inverse of :func:`parse_record`)."""
+    return _entry(record)
 
 
 def _entry(record: FetchRecord) -> dict[str, Any]:

@@ -10,8 +10,9 @@ import io
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -33,7 +34,9 @@ from .errors import (
     ElementsError,
     ElementsMissingError,
     IsspassError,
+    IsspassWarning,
     OutputError,
+    SatelliteSkippedWarning,
     exit_code,
 )
 from .helptext import SectionedGroup, SectionedHelp
@@ -43,6 +46,8 @@ from .options import (
     NETWORK_OPTIONS,
     NOT_CONFIGURABLE,
     PASS_OPTIONS,
+    GroupName,
+    Number,
     Settings,
     options,
     pass_settings,
@@ -54,11 +59,15 @@ from .utc import now_utc
 
 if TYPE_CHECKING:
     from .announce import AnnounceLog
+    from .cache import ElementCache
     from .formats import Report
+    from .groups import GroupUpdate
     from .mail import MailSettings
-    from .model import Pass
+    from .model import Pass, Satellite
     from .oem_cache import TrajectoryCache
     from .sources import ElementChoice
+    from .trajectory import TrajectorySatellite
+    from .update import UpdateResult
 
 # Whatever needs numpy (the search, the formats, the sources) is imported where it is used,
 # so that --help and --version answer at once.
@@ -215,7 +224,8 @@ def cli(ctx: click.Context, **values: Any) -> None:
 
     The place is a town (--place) or a latitude and longitude; times are shown in its
     local time. Defaults come from the config file ('isspass config') and ISSPASS_*
-    variables; the command line wins.
+    variables; the command line wins. Repeat --satellite, or give all or --group, for the
+    passes of several satellites in one list.
     """
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
@@ -267,11 +277,12 @@ def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementC
     from .elements import decode_elements
     from .trajectory_policy import choose_source
 
+
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
     choice = choose_source(
-        s.satellite,
+        s.satellite[0] if s.satellite else None,
         elements=given,
         start=start,
         end=start + timedelta(days=s.days if days is None else days),
@@ -285,7 +296,75 @@ def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementC
     return choice
 
 
+@dataclass(frozen=True)
+class _Chosen:
+    """The satellites the options ask for, and the warnings given while choosing them."""
+
+    satellites: tuple[Satellite | TrajectorySatellite, ...]
+    warnings: tuple[IsspassWarning, ...]
+
+    @property
+    def request(self) -> Satellite | TrajectorySatellite | list[Satellite | TrajectorySatellite]:
+        """What the search is given: one satellite, or the list of several."""
+        return self.satellites[0] if len(self.satellites) == 1 else list(self.satellites)
+
+    @property
+    def several(self) -> tuple[Satellite | TrajectorySatellite, ...]:
+        """The report's ``satellites``: all of them when several, else none."""
+        return self.satellites if len(self.satellites) > 1 else ()
+
+
+def _chosen(s: Settings, start: datetime, days: float | None = None) -> _Chosen:
+    """One satellite through the source policy exactly as ever (a trajectory or elements);
+    several (repeated, all, groups) through :func:`isspass.selection.choose_satellites`, from
+    elements only. Warnings go to stderr."""
+    from .elements import ISS_NORAD_ID, decode_elements
+    from .selection import choose_satellites
+
+    if not s.several:
+        one = _choose(s, start, days)
+        return _Chosen((one.satellite,), one.warnings)
+    if s.oem is not None or s.source == "oem":
+        raise click.UsageError(
+            "a trajectory (--oem, --source oem) predicts one satellite, not several (--satellite "
+            "repeated, all, --group): give one --satellite, or --source elements"
+        )
+    given = None
+    if s.tle is not None:
+        given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
+    try:
+        fleet = choose_satellites(
+            s.satellite or (() if s.group else (ISS_NORAD_ID,)),
+            groups=s.group,
+            elements=given,
+            start=start,
+            days=s.days if days is None else days,
+            standard_magnitude=s.std_mag,
+            policy=s.policy(),
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for warning in fleet.warnings:
+        click.echo(f"isspass: warning: {warning}", err=True)
+    return _Chosen(fleet.satellites, fleet.warnings)
+
+
+@contextlib.contextmanager
+def _left_out(found: list[IsspassWarning]) -> Iterator[None]:
+    """Satellites the search leaves out (decayed in the window…): one warning line each on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SatelliteSkippedWarning)
+        yield
+    for item in caught:
+        if isinstance(item.message, SatelliteSkippedWarning):
+            found.append(item.message)
+            click.echo(f"isspass: warning: {item.message}", err=True)
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
 def _predict(ctx: click.Context, s: Settings) -> None:
+
     from .announce import compare, first_seen, remember
 
     mail = _mail_settings(s)
@@ -297,10 +376,10 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         soon = start + timedelta(seconds=s.within)
         shown = [p for p in passes if start <= first_seen(p) <= soon]
         report = replace(report, passes=tuple(shown))
-    warnings = [str(w) for w in report.warnings]
+    told = [str(w) for w in report.warnings]
     if not s.only_new:
         if shown or not s.quiet_if_none:
-            _deliver(report, s, mail, warnings)
+            _deliver(report, s, mail, told)
         return
     log = _announce_log(s, report)
     with log.held():
@@ -311,7 +390,7 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         news = compare(shown, passes, remembered, start=start, end=report.end, now=now)
         if news.empty:
             return  # nothing new: no output, no mail
-        _deliver(replace(report, passes=news.passes, news=news), s, mail, [*warnings, *log.problems])
+        _deliver(replace(report, passes=news.passes, news=news), s, mail, [*told, *log.problems])
         log.save(remember(remembered, news, now))  # only once it went out
 
 
@@ -320,6 +399,7 @@ def _mail_settings(s: Settings) -> MailSettings | None:
     import socket
 
     from .mail import PASSWORD_ENV, MailSettings
+
 
     if not s.mail_to:
         return None
@@ -349,10 +429,13 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
     """The record of what was announced for this place, these criteria and this destination."""
     from .announce import AnnounceLog, record_key
 
+
     o = report.observer
     c = report.criteria
     what = {
-        "satellite": report.satellite.norad_id,
+        # Several satellites: the request, not its members (a group's membership changes).
+        "satellite": {"keys": list(s.satellite), "groups": list(s.group)} if report.several
+        else report.satellite.norad_id,
         "place": [round(o.latitude_deg, 4), round(o.longitude_deg, 4)],
         "criteria": [c.min_elevation_deg, c.twilight_deg, c.visible_only, c.min_peak_deg, c.brighter_than],
         "within_s": s.within,
@@ -364,6 +447,7 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
 def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: Sequence[str]) -> None:
     """The report to stdout or ``--output``, and by mail when asked (then stdout stays quiet)."""
     from .mail import compose, send
+
 
     if mail is None or s.output is not None:
         _emit(_render(report, s), s.output)
@@ -388,26 +472,29 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
     from .formats import Criteria, Report
     from .search import check_window, find_passes
 
+
     days = s.days if days is None else days
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
     check_window(start, days)
-    choice = _choose(s, start, days)
-    satellite = choice.satellite
-    passes = find_passes(
-        observer,
-        start,
-        days,
-        satellite=satellite,
-        min_elevation_deg=s.min_elevation,
-        twilight_deg=s.twilight,
-        visible_only=not s.all,
-    )
+    chosen = _chosen(s, start, days)
+    skipped: list[IsspassWarning] = []
+    with _left_out(skipped):
+        passes = find_passes(
+            observer,
+            start,
+            days,
+            satellite=chosen.request,
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=not s.all,
+        )
     return Report(
         observer=observer,
         timezone=zone_name,
-        satellite=satellite,
+        satellite=chosen.satellites[0],
+        satellites=chosen.several,
         start=start,
         end=start + timedelta(days=days),
         criteria=Criteria(
@@ -418,7 +505,7 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
             brighter_than=s.brighter_than,
         ),
         passes=tuple(_select(passes, s)),
-        warnings=choice.warnings,
+        warnings=(*chosen.warnings, *skipped),
         place=where.place,
         place_note=where.note,
     )
@@ -427,6 +514,7 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
 def _render(report: Report, s: Settings) -> str:
     """The report in the chosen format; the HTML page's charts are turned as the options say."""
     from .formats import RENDERERS
+
 
     if s.format == "html":
         from .page import render_html
@@ -525,6 +613,7 @@ def show_config(ctx: click.Context, **_: Any) -> None:
     """
     from .announce import state_dir
 
+
     parent = ctx.parent
     assert parent is not None
 
@@ -575,38 +664,65 @@ def _command_path() -> str:
     multiple=True,
     type=click.IntRange(1, 999_999_999),
     metavar="NORAD_ID",
-    help="Also fetch this satellite (repeatable); the ISS is always fetched.",
+    help="Also fetch this satellite (repeatable); the ISS is always fetched (by a group holding it, if any).",
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    type=GroupName(),
+    metavar="NAME",
+    help="Also fetch this CelesTrak group (stations, visual…): every object in it, in one request; "
+    "repeatable.",
 )
 @options(*NETWORK_OPTIONS)
 @pass_settings
 @click.pass_context
-def update_command(ctx: click.Context, given: Settings, satellites: tuple[int, ...], **_: Any) -> None:
+def update_command(
+    ctx: click.Context, given: Settings, satellites: tuple[int, ...], groups: tuple[str, ...], **_: Any
+) -> None:
     """Fetch fresh elements (CelesTrak GP, OMM JSON) and NASA's ISS trajectory (OEM) into the cache.
 
-    Politely: never twice within 2 hours for the same object, no retries, and after a
-    failure a back-off of 2 hours doubling up to a day. The cache is replaced only by
-    validated elements, atomically. Exit code 6 when an object could not be updated.
+    Politely: never twice within 2 hours for the same object or group, no retries, and
+    after a failure a back-off of 2 hours doubling up to a day. The cache is replaced only
+    by validated elements, atomically. Exit code 6 when an object could not be updated.
     --oem-url none skips the trajectory.
     """
     s = given.given_in(ctx)
     if s.offline:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
     with _library_errors():
-        _update(ctx, s, satellites)
+        _update(ctx, s, satellites, groups)
 
 
-def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> None:
+def _update(
+    ctx: click.Context, s: Settings, satellites: tuple[int, ...], groups: tuple[str, ...] = ()
+) -> None:
+    """Groups first, one request each; then the objects no group of this run brought."""
     from .cache import ElementCache
     from .elements import ISS_NORAD_ID
+    from .groups import GroupUpdate, update_group
     from .oem_cache import TrajectoryCache
     from .oem_update import update_trajectory
     from .update import UpdateStatus, update_elements
 
     cache = ElementCache()
-    wanted = list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
+    wanted: list[int | str] = [f"group {g}" for g in dict.fromkeys(groups)]
+    wanted += list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
+    brought: set[int] = set()
     code = EXIT_OK
-    for position, norad_id in enumerate(wanted):
-        result = update_elements(norad_id, cache=cache, base_url=s.elements_url, explicit=True)
+    for position, item in enumerate(wanted):
+        if isinstance(item, int) and item in brought:
+            _say(f"elements for {item} came with a group")
+            continue
+        if isinstance(item, str):
+            result: UpdateResult | GroupUpdate = update_group(
+                item.removeprefix("group "), cache=cache, base_url=s.elements_url, explicit=True
+            )
+            if isinstance(result, GroupUpdate) and result.ok:
+                brought.update(e.norad_id for e in result.members)
+        else:
+            result = update_elements(item, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
             _say(result.message)
             continue
@@ -627,6 +743,107 @@ def _update(ctx: click.Context, s: Settings, satellites: tuple[int, ...]) -> Non
                 code = EXIT_ERROR if result.status is UpdateStatus.CACHE_UNUSABLE else EXIT_NETWORK
     if code != EXIT_OK:
         ctx.exit(code)
+
+
+#: ``isspass tonight``: passes brighter than this magnitude (naked eye from a suburb).
+TONIGHT_BRIGHTER_THAN = 3.5
+#: Tonight ends at the first local noon after the start that is at least this far ahead.
+_TONIGHT_AT_LEAST = timedelta(hours=6)
+
+
+@cli.command("tonight")
+@options("place", "lat", "lon", "elevation", "tz", "start", "min_elevation", "min_peak", "twilight",
+         "std_mag", "allow_stale", "offline", "refresh_after", "elements_url", "format",
+         "output")  # fmt: skip
+@click.option("--brighter-than", "tonight_brighter", type=Number(-30, 30), default=TONIGHT_BRIGHTER_THAN,
+              show_default=True, help="Only passes brighter than this magnitude.")  # fmt: skip
+@pass_settings
+@click.pass_context
+def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float, **_: Any) -> None:
+    """Tonight's visible passes of every bright satellite, in time order: the one command before going out.
+
+    Every object of the cached groups visual and stations ('isspass update --group visual
+    --group stations' fetches them) brighter than --brighter-than, from now (or --start)
+    to the next local noon at least 6 hours ahead. Without cached groups: the ISS alone,
+    and how to fetch the groups. Exit code 0 with passes or without.
+    """
+    s = replace(given.given_in(ctx), brighter_than=tonight_brighter, all=False)
+    with _library_errors():
+        _tonight(ctx, s)
+
+
+def _tonight(ctx: click.Context, s: Settings) -> None:
+    from .cache import ElementCache
+    from .formats import Criteria, Report
+    from .groups import TONIGHT_GROUPS, GroupCache
+    from .search import check_window, find_passes
+
+    where = resolve_location(ctx, s)
+    observer, zone_name = where.observer, where.timezone
+    zone = ZoneInfo(zone_name)
+    start = _parse_start(s.start, zone).astimezone(timezone.utc)
+    end = _tonight_end(start, zone)
+    days = (end - start).total_seconds() / 86400.0
+    check_window(start, days)
+    cached = [g for g in TONIGHT_GROUPS if GroupCache(ElementCache()).path(g) is not None]
+    note = None
+    if cached:
+        # Many satellites come from elements: a trajectory chosen in the settings is the ISS's alone.
+        s = replace(s, group=tuple(cached), satellite=(), tle=None, oem=None, source="auto")
+        used = " and ".join(cached)
+        elements_text = f"the cached group{'s' if len(cached) > 1 else ''} {used}"
+    else:
+        s = replace(s, group=(), satellite=(), tle=None)
+        elements_text = None
+        note = (
+            "No satellite groups are cached: this is the ISS alone. For every bright satellite, run "
+            "'isspass update --group visual --group stations' once a day."
+        )
+    chosen = _chosen(s, start, days)
+    skipped: list[IsspassWarning] = []
+    with _left_out(skipped):
+        passes = find_passes(
+            observer,
+            start,
+            days,
+            satellite=chosen.request,
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+        )
+    report = Report(
+        observer=observer,
+        timezone=zone_name,
+        satellite=chosen.satellites[0],
+        satellites=chosen.several,
+        start=start,
+        end=end,
+        criteria=Criteria(
+            min_elevation_deg=s.min_elevation,
+            twilight_deg=s.twilight,
+            visible_only=True,
+            min_peak_deg=s.min_peak,
+            brighter_than=s.brighter_than,
+        ),
+        passes=tuple(_select(passes, s)),
+        warnings=(*chosen.warnings, *skipped),
+        place=where.place,
+        place_note=where.note,
+        elements_text=elements_text,
+        note=note if s.format == "text" else None,
+    )
+    if note is not None and s.format != "text":
+        click.echo(f"isspass: note: {note}", err=True)
+    _emit(_render(report, s), s.output)
+
+
+def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
+    """The first local noon at least 6 hours after ``start``: the end of the coming night (UTC)."""
+    local = start.astimezone(zone)
+    noon = datetime(local.year, local.month, local.day, 12, tzinfo=zone)
+    while noon.astimezone(timezone.utc) - start < _TONIGHT_AT_LEAST:
+        day = noon.date() + timedelta(days=1)
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
+    return noon.astimezone(timezone.utc)
 
 
 @cli.command("batch")
@@ -702,12 +919,12 @@ def _batch(
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
     check_window(start, s.days)
-    satellite = _choose(s, start).satellite
+    chosen = _chosen(s, start)
     results = iter_passes_many(
         [place.observer for place in places],
         start,
         s.days,
-        satellite=satellite,
+        satellite=chosen.request,
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
         visible_only=not s.all,
@@ -716,6 +933,7 @@ def _batch(
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     with (
+        _left_out([]),
         _destination(output) as out,
         click.progressbar(
             length=len(places), label="observers", file=sys.stderr if show_bar else _Null()
@@ -760,17 +978,19 @@ def _destination(output: str | None) -> Iterator[IO[str]]:
 @cli.command("elements")
 def elements_command() -> None:
     """List the element sets isspass knows (source, epoch, age), each object's history and its
-    manoeuvres, the cached ISS trajectory and its planned events, and the cache and its problems."""
+    manoeuvres, the cached groups, the cached ISS trajectory and its planned events, and the
+    cache and its problems."""
+    from .bundled import bundled_elements
     from .cache import ElementCache
     from .oem_cache import TrajectoryCache
-    from .sources import available_elements, known_histories
+    from .sources import known_histories
 
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
     _say(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
-    for e in available_elements(cache):
+    for e in cache.load_all() + bundled_elements():
         line = (
             f"{e.norad_id:>6}  {e.name:<20}  epoch {e.epoch:%Y-%m-%d %H:%M} UTC  "
             f"{e.age_days(now):6.1f} days old  {e.source}"
@@ -799,6 +1019,7 @@ def elements_command() -> None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
             failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
             _say(f"{norad_id:>6}  {failed}")
+    _list_groups(cache, now)
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
     _show_trajectory(TrajectoryCache(cache.directory), now)
@@ -807,6 +1028,7 @@ def elements_command() -> None:
 def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
     """The cached ISS trajectory: when it was made, what it covers, its planned events."""
     from .elements import ISS_NORAD_ID
+
 
     oem = cache.load()
     if oem is not None:
@@ -833,6 +1055,35 @@ def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
         click.echo(f"{ISS_NORAD_ID:>6}  {failed}: {record.last_error}")
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
+
+
+def _list_groups(cache: ElementCache, now: datetime) -> None:
+    """One line per cached group (its size, epochs and fetch), and its failed fetches."""
+    from .groups import GroupCache
+
+    groups = GroupCache(cache)
+    records = groups.records()
+    for name in groups.names():
+        members = groups.load(name)
+        if not members:
+            continue
+        epochs = [e.epoch for e in members]
+        ages = [e.age_days(now) for e in members]
+        line = (
+            f"group {name}: {len({e.norad_id for e in members})} objects, "
+            f"epochs {min(epochs):%Y-%m-%d %H:%M} to {max(epochs):%Y-%m-%d %H:%M} UTC "
+            f"({min(ages):.1f} to {max(ages):.1f} days old), "
+            f"{inert(str(groups.path(name)))}"
+        )
+        record = records.get(name)
+        if record is not None and record.last_success is not None:
+            fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
+            line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
+        _say(line)
+    for name, record in sorted(records.items()):
+        if record.failures and record.last_attempt is not None:
+            when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
+            _say(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
 
 
 @cli.command("chart")
@@ -867,7 +1118,8 @@ def chart_command(
         from .skyview import sky_view
 
         chosen = report.passes[index]
-        view = sky_view(chosen, report.observer, report.satellite, report.timezone, number=index + 1)
+        owner = report.satellite_of(chosen)
+        view = sky_view(chosen, report.observer, owner, report.timezone, number=index + 1)
         drawing = sky_chart(view, s.chart_orientation)
         if kind == "png":
             assert output is not None
@@ -896,7 +1148,7 @@ def _chosen_pass(report: Report, number: int | None, pass_id: str | None) -> int
         if number > len(passes):
             have = f"only {len(passes)}" if passes else "no"
             raise click.BadParameter(
-                f"{number}: there are {have} {kind} of {report.satellite.name} in this window",
+                f"{number}: there are {have} {kind} of {report.what} in this window",
                 param_hint="'--pass'",
             )
         return number - 1

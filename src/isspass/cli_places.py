@@ -64,8 +64,17 @@ def resolve_location(ctx: click.Context, s: Settings) -> Whereabouts:
 
 
 def _rank(ctx: click.Context, name: str) -> int:
-    source = ctx.get_parameter_source(name)
+    source = _source(ctx, name)
     return _RANK.get(source, 0) if source is not None else 0
+
+
+def _source(ctx: click.Context, name: str) -> ParameterSource | None:
+    """Where a setting came from: typed after a subcommand's name, else as the main command got it
+    (its command line, the environment, the config file), as :meth:`Settings.given_in` takes it."""
+    source = ctx.get_parameter_source(name)
+    if source is not ParameterSource.COMMANDLINE and ctx.parent is not None:
+        return ctx.parent.get_parameter_source(name)
+    return source
 
 
 def _at_place(ctx: click.Context, s: Settings) -> Whereabouts:
@@ -93,7 +102,7 @@ def _at_place(ctx: click.Context, s: Settings) -> Whereabouts:
 
 def _refusal(ctx: click.Context, message: str) -> click.ClickException:
     """An unknown place: a usage error when typed, a configuration error from the file or environment."""
-    source = ctx.get_parameter_source("place")
+    source = _source(ctx, "place")
     if source is ParameterSource.DEFAULT_MAP:
         return _error(f"config file {inert(str(config_path()))}: place: {message}", EXIT_CONFIG)
     if source is ParameterSource.ENVIRONMENT:

@@ -104,6 +104,13 @@ class TrajectoryWarning(IsspassWarning):
     kind = "trajectory"
 
 
+class SatelliteSkippedWarning(IsspassWarning):
+    """One satellite of several could not be predicted over the window (decayed, elements too old)
+    and was left out; the others were searched."""
+
+    kind = "satellite-skipped"
+
+
 class CacheWarning(IsspassWarning):
     """Something in the element cache is damaged or unusable and was ignored (the file is named)."""
 

@@ -55,24 +55,63 @@ class Report:
     warnings: tuple[IsspassWarning, ...] = ()
     place: str | None = None  # the place's name when the observer was given by name ("Zürich, CH-ZH")
     place_note: str | None = None  # why that place, when the name matched several
+    #: With several satellites: all of them, in the order asked (``satellite`` is the first).
+    satellites: tuple[Satellite | TrajectorySatellite, ...] = ()
+    #: Where several satellites' elements came from, for people (``the cached groups visual and
+    #: stations``); None: the elements' sources.
+    elements_text: str | None = None
+    #: A last line for people under the text table (what to do for more).
+    note: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @property
+    def all_satellites(self) -> tuple[Satellite | TrajectorySatellite, ...]:
+        return self.satellites or (self.satellite,)
+
+    @property
+    def several(self) -> bool:
+        """Whether the report is about more than one satellite (a Satellite column, a list in JSON)."""
+        return len(self.all_satellites) > 1
+
+    @property
+    def what(self) -> str:
+        """The satellite's name, or ``149 satellites``: what the report is about, for titles."""
+        return f"{len(self.all_satellites)} satellites" if self.several else self.satellite.name
+
+    def satellite_of(self, p: Pass) -> Satellite | TrajectorySatellite:
+        """The satellite a pass of this report belongs to (with its elements, for its sky chart)."""
+        if p.satellite is not None:
+            for satellite in self.all_satellites:
+                if satellite.norad_id == p.satellite.norad_id:
+                    return satellite
+        return self.satellite
+
+    @property
     def element_age_days(self) -> float:
         """Days from the elements' epoch (or the trajectory's creation) to the start of the window."""
-        if isinstance(self.satellite, TrajectorySatellite):
-            return self.satellite.age_days(self.start)
-        return self.satellite.elements.age_days(self.start)
+        return age_days_of(self.satellite, self.start)
 
     @property
     def source(self) -> str:
         """Where the elements or the trajectory came from (``bundled``, ``OEM cache (path)``…)."""
-        if isinstance(self.satellite, TrajectorySatellite):
-            return self.satellite.source
-        return self.satellite.elements.source
+        return source_of(self.satellite)
+
+
+def source_of(satellite: Satellite | TrajectorySatellite) -> str:
+    """Where a satellite's elements, or its trajectory, came from."""
+    if isinstance(satellite, TrajectorySatellite):
+        return satellite.source
+    return satellite.elements.source
+
+
+def age_days_of(satellite: Satellite | TrajectorySatellite, when: datetime) -> float:
+    """Days from a satellite's elements' epoch (or its trajectory's creation) to ``when``."""
+    if isinstance(satellite, TrajectorySatellite):
+        return satellite.age_days(when)
+    return satellite.elements.age_days(when)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -151,16 +190,60 @@ def _criteria_text(c: Criteria) -> str:
 # --------------------------------------------------------------------------- text
 
 
+#: Width of the text table's Satellite column (longer names are cut with an ellipsis).
+SATELLITE_COLUMN = 20
+
+
+def _fleet_lines(report: Report, where: str) -> list[str]:
+    """The first two header lines for several satellites: how many, and their elements' epochs."""
+    sats = report.all_satellites
+    sources = list(dict.fromkeys(source_of(s) for s in sats))
+    shown = "; ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    if report.elements_text is not None:
+        shown = report.elements_text
+    epochs = [s.epoch for s in sats]
+    ages = [age_days_of(s, report.start) for s in sats]
+    return [
+        f"{len(sats)} satellites over {where}",
+        f"Elements: {shown}, epochs {min(epochs):%Y-%m-%d %H:%M} to {max(epochs):%Y-%m-%d %H:%M} UTC "
+        f"({_ages_text(min(ages), max(ages))})",
+    ]
+
+
+def _ages_text(youngest: float, oldest: float) -> str:
+    """The span of the element ages at the start of the window (days; negative: before the epoch)."""
+    if youngest >= 0:
+        return f"{youngest:.1f} to {oldest:.1f} days old at the start"
+    if oldest <= 0:
+        return f"the window starts {-oldest:.1f} to {-youngest:.1f} days before the epochs"
+    return f"from {-youngest:.1f} days before the epochs to {oldest:.1f} days old at the start"
+
+
+def _satellite_cell(p: Pass) -> str:
+    name = p.satellite.name if p.satellite is not None else ""
+    if len(name) > SATELLITE_COLUMN:
+        name = name[: SATELLITE_COLUMN - 1] + "…"
+    return f"{name:<{SATELLITE_COLUMN}}"
+
+
 def render_text(report: Report) -> str:
-    """A table for people: one row per pass in the observer's local time."""
+    """A table for people: one row per pass in the observer's local time.
+
+    With several satellites the header counts them and a Satellite column names each pass's.
+    """
     zone = report.zone
     sat = report.satellite
     age = report.element_age_days
-    where = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
+    several = report.several
+    place = _place(report.observer) if report.place is None else f"{report.place}: {_place(report.observer)}"
+    if several:
+        title, *source = _fleet_lines(report, place)
+    else:
+        title, source = f"{sat.name} (NORAD {sat.norad_id}) over {place}", _source_lines(report, age)
     lines = [
-        f"{sat.name} (NORAD {sat.norad_id}) over {where}",
+        title,
         *([] if report.place_note is None else [f"({report.place_note})"]),
-        *_source_lines(report, age),
+        *source,
         f"Window: {_local(report.start, zone):%Y-%m-%d %H:%M} to {_local(report.end, zone):%Y-%m-%d %H:%M}"
         f" {report.timezone} ({_zone_names(report)}); {_criteria_text(report.criteria)}",
         "",
@@ -168,11 +251,13 @@ def render_text(report: Report) -> str:
     if not report.passes:
         kind = "visible passes" if report.criteria.visible_only else "passes"
         fresh = "new " if report.news is not None else ""
-        lines.append(f"No {fresh}{kind} of {sat.name} in this window.")
-        return "\n".join([*lines, *_cancelled_lines(report)]) + "\n"
+        lines.append(f"No {fresh}{kind} of {report.what} in this window.")
+        return "\n".join([*lines, *_cancelled_lines(report), *_note_lines(report)]) + "\n"
     show_type = not report.criteria.visible_only
     show_uncertainty = any(p.timing_uncertainty_s >= 1.0 for p in report.passes)
-    head = f"{'Date':<10}  {'Time':<8}  {'Length':>7}  {'Mag':>4}  {'From':<9}  {'Highest':<18}  {'To':<9}"
+    which = f"  {'Satellite':<{SATELLITE_COLUMN}}" if several else ""
+    head = f"{'Date':<10}  {'Time':<8}  {'Length':>7}  {'Mag':>4}{which}  {'From':<9}  {'Highest':<18}  "
+    head += f"{'To':<9}"
     lines.append(head + ("  Type" if show_type else "") + ("  Timing" if show_uncertainty else ""))
     for p in report.passes:
         first, top, last = (
@@ -186,7 +271,7 @@ def render_text(report: Report) -> str:
 
         row = (
             f"{start_local:%a %d %b}  {start_local:%H:%M:%S}  {_duration(length):>7}  "
-            f"{_magnitude(p.magnitude)}  {where(first):<9}  "
+            f"{_magnitude(p.magnitude)}{'  ' + _satellite_cell(p) if several else ''}  {where(first):<9}  "
             f"{_local(top.time, zone):%H:%M:%S} {where(top):<9}  {where(last):<9}"
         )
         if show_type:
@@ -198,7 +283,12 @@ def render_text(report: Report) -> str:
             row += f"  {_status_text(report, p)}"
         lines.append(row)
     lines += _cancelled_lines(report)
+    lines += _note_lines(report)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _note_lines(report: Report) -> list[str]:
+    return [] if report.note is None else ["", report.note]
 
 
 def _status_text(report: Report, p: Pass) -> str:
@@ -262,7 +352,11 @@ def _point(point: PassPoint | None) -> dict[str, Any] | None:
 
 def pass_to_dict(p: Pass) -> dict[str, Any]:
     """One pass as the JSON schema's ``passes`` item."""
+    which = {}
+    if p.satellite is not None:
+        which = {"satellite": {"name": p.satellite.name, "norad_id": p.satellite.norad_id}}
     return {
+        **which,
         "id": p.id,
         "orbit_number": p.orbit_number,
         "type": p.type.value,
@@ -296,15 +390,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": JSON_SCHEMA_VERSION,
         "observer": observer,
-        "satellite": {
-            "name": sat.name,
-            "norad_id": sat.norad_id,
-            "epoch": iso_utc(sat.epoch),
-            "element_age_days": round(report.element_age_days, 3),
-            "source": report.source,
-            "standard_magnitude": sat.standard_magnitude,
-            "trajectory": _trajectory_dict(report),
-        },
+        "satellite": _satellite_dict(report, sat),
+        **_satellites_list(report),
         "window": {"start": iso_utc(report.start), "end": iso_utc(report.end)},
         "criteria": {
             "min_elevation": c.min_elevation_deg,
@@ -317,6 +404,26 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "passes": [_report_pass(report, p) for p in report.passes],
         **_news_fields(report),
     }
+
+
+def _satellite_dict(report: Report, sat: Satellite | TrajectorySatellite) -> dict[str, Any]:
+    """The JSON schema's ``satellite`` block (and each item of ``satellites``)."""
+    return {
+        "name": sat.name,
+        "norad_id": sat.norad_id,
+        "epoch": iso_utc(sat.epoch),
+        "element_age_days": round(age_days_of(sat, report.start), 3),
+        "source": source_of(sat),
+        "standard_magnitude": sat.standard_magnitude,
+        "trajectory": _trajectory_dict(report, sat),
+    }
+
+
+def _satellites_list(report: Report) -> dict[str, Any]:
+    """With several satellites: ``satellites``, each as the ``satellite`` block (the first's)."""
+    if not report.several:
+        return {}
+    return {"satellites": [_satellite_dict(report, s) for s in report.all_satellites]}
 
 
 def _report_pass(report: Report, p: Pass) -> dict[str, Any]:
@@ -335,9 +442,8 @@ def _news_fields(report: Report) -> dict[str, Any]:
     return {"cancelled": [{"id": r.id, "time": iso_utc(r.time)} for r in report.news.cancelled]}
 
 
-def _trajectory_dict(report: Report) -> dict[str, Any] | None:
+def _trajectory_dict(report: Report, sat: Satellite | TrajectorySatellite) -> dict[str, Any] | None:
     """The trajectory predicted from (null for elements) and its planned events inside the window."""
-    sat = report.satellite
     if not isinstance(sat, TrajectorySatellite):
         return None
     oem = sat.ephemeris
@@ -379,7 +485,7 @@ def csv_header() -> list[str]:
             f"{name}_azimuth",
             f"{name}_direction",
         ]
-    return [*columns, "id"]
+    return [*columns, "id", "satellite", "norad_id"]
 
 
 def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
@@ -402,7 +508,8 @@ def csv_row(p: Pass, zone: ZoneInfo) -> list[str]:
                 f"{point.azimuth_deg:.2f}",
                 point.direction,
             ]
-    return [*row, p.id]
+    which = ["", ""] if p.satellite is None else [p.satellite.name, str(p.satellite.norad_id)]
+    return [*row, p.id, *which]
 
 
 def _csv_line(cells: list[Any]) -> str:
@@ -450,7 +557,7 @@ def render_ics(report: Report) -> str:
     cal = Calendar()
     cal.add("prodid", "-//isspass//isspass//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{report.satellite.name} passes")
+    cal.add("x-wr-calname", f"{'Satellite' if report.several else report.satellite.name} passes")
     stamp = report.satellite.epoch.astimezone(timezone.utc).replace(microsecond=0)
     for p in report.passes:
         if not p.visible or p.appears is None or p.highest is None or p.disappears is None:
@@ -463,7 +570,7 @@ def render_ics(report: Report) -> str:
         event.add("dtend", p.disappears.time.astimezone(timezone.utc).replace(microsecond=0))
         event.add(
             "summary",
-            f"{report.satellite.name} visible: up to {whole_degrees(p.highest.altitude_deg)} "
+            f"{_name_of(report, p)} visible: up to {whole_degrees(p.highest.altitude_deg)} "
             f"{p.highest.direction}{mag}",
         )
         event.add(
@@ -486,9 +593,15 @@ def render_ics(report: Report) -> str:
         event.add("dtstart", gone.time.astimezone(timezone.utc).replace(microsecond=0))
         event.add("dtend", gone.time.astimezone(timezone.utc).replace(microsecond=0) + timedelta(minutes=1))
         event.add("status", "CANCELLED")
-        event.add("summary", f"{report.satellite.name} pass cancelled (no longer predicted)")
+        gone_name = "Satellite" if report.several else report.satellite.name
+        event.add("summary", f"{gone_name} pass cancelled (no longer predicted)")
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
+
+
+def _name_of(report: Report, p: Pass) -> str:
+    """The name of the pass's satellite (the report's when the pass does not say)."""
+    return p.satellite.name if p.satellite is not None else report.satellite.name
 
 
 def _alarm(report: Report, p: Pass) -> Any:
@@ -501,7 +614,7 @@ def _alarm(report: Report, p: Pass) -> Any:
     alarm.add("trigger", timedelta(seconds=-report.alarm_s))
     alarm.add(
         "description",
-        f"{report.satellite.name} appears in {_duration(report.alarm_s).replace('m 00s', 'm')}: "
+        f"{_name_of(report, p)} appears in {_duration(report.alarm_s).replace('m 00s', 'm')}: "
         f"up to {p.highest.altitude_deg:.0f}° {p.highest.direction}",
     )
     return alarm

@@ -80,6 +80,8 @@ def place_name(report: Report) -> str:
 
 def _short_name(report: Report) -> str:
     """``ISS (ZARYA)`` → ``ISS``: what a subject line needs."""
+    if report.several:
+        return report.what
     return report.satellite.name.split(" (", 1)[0].strip() or report.satellite.name
 
 

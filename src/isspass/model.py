@@ -90,6 +90,14 @@ class Satellite:
 
 
 @dataclass(frozen=True)
+class SatelliteId:
+    """Which satellite a result belongs to: its name and NORAD catalogue number."""
+
+    name: str
+    norad_id: int
+
+
+@dataclass(frozen=True)
 class Observer:
     """A place on the WGS84 ellipsoid.
 
@@ -197,7 +205,8 @@ class Pass:
     ``orbit_number`` is the satellite's revolution number at culmination and ``id`` the
     pass's stable identifier (``"25544-58712-+47.37+008.54"``: satellite, orbit number,
     place to 0.01°), which fresher elements moving the pass by minutes do not change
-    (see :mod:`isspass.revolutions`).
+    (see :mod:`isspass.revolutions`). ``satellite`` names the satellite the pass belongs to
+    (None only for a pass built by hand), so that passes of many satellites can be merged.
     ``timing_uncertainty_s`` is the timing band: how far the times may be off from the
     element age and the object's drag, at 95 % or better, manoeuvres aside (see
     :func:`isspass.freshness.timing_uncertainty_s`).
@@ -221,6 +230,7 @@ class Pass:
     timing_uncertainty_s: float = 0.0
     orbit_number: int | None = None
     id: str = ""
+    satellite: SatelliteId | None = None
 
     @property
     def visible(self) -> bool:

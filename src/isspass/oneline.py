@@ -51,14 +51,16 @@ def next_pass_line(report: Report) -> str:
 
     The time until it is counted from the start of the window (now, by default); then the
     local time it appears, where it appears and disappears, how high it climbs and how
-    bright it is at its highest. A pass of another type (``--all``) says its type.
+    bright it is at its highest. A pass of another type (``--all``) says its type. With
+    several satellites the line names the pass's own.
     """
-    name = short_name(report.satellite.name)
     zone = report.zone
     if not report.passes:
+        name = report.what if report.several else short_name(report.satellite.name)
         kind = "visible pass" if report.criteria.visible_only else "pass"
         return f"{name}: no {kind} until {_local(report.end, zone):%a %d %b %H:%M} (the end of the window)"
     p = report.passes[0]
+    name = short_name(p.satellite.name if p.satellite is not None else report.satellite.name)
     if p.appears is not None and p.highest is not None and p.disappears is not None:
         first, top, last = p.appears, p.highest, p.disappears
     else:

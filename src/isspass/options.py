@@ -29,6 +29,7 @@ from .defaults import (
 )
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
+from .groups import check_group_name
 from .places import check_timezone
 from .text import inert
 
@@ -157,16 +158,36 @@ class MailAddress(click.ParamType):
 
 
 class SatelliteKey(click.ParamType):
-    """A NORAD catalogue number (1 to 9 digits 0-9) or a name; other digits are neither."""
+    """A NORAD catalogue number (1 to 9 digits 0-9), a name, or ``all``; other digits are neither.
 
-    name = "norad_id|name"
+    The type of each ``--satellite`` given; several in ``ISSPASS_SATELLITE`` are separated by
+    commas (names hold spaces: ``ISSPASS_SATELLITE="ISS (ZARYA),HST"``).
+    """
+
+    name = "norad_id|name|all"
+    envvar_list_splitter = ","
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value)
         key = text.strip()
+        if not key:
+            self.fail("an empty satellite name", param, ctx)
         if key.isdigit() and not (key.isascii() and len(key) <= 9):
             self.fail(f"'{inert(key, 40)}' is not a catalogue number (1 to 9 digits 0-9)", param, ctx)
-        return text
+        return key
+
+
+class GroupName(click.ParamType):
+    """A CelesTrak group (``stations``, ``visual``…); several in ``ISSPASS_GROUP`` separated by commas."""
+
+    name = "group"
+    envvar_list_splitter = ","
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_group_name(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class OemUrl(click.ParamType):
@@ -256,8 +277,15 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Element file (TLE, 3LE or OMM JSON); - for stdin.",
     ),
     "satellite": click.option(
-        "--satellite", type=SatelliteKey(), metavar="NORAD_ID|NAME", envvar="ISSPASS_SATELLITE",
-        help="Which satellite (default the ISS, 25544).",
+        "--satellite", type=SatelliteKey(), multiple=True, metavar="NORAD_ID|NAME|all",
+        envvar="ISSPASS_SATELLITE",
+        help="Which satellite (default the ISS, 25544); repeat it for several; all: every one of the "
+        "element file, or every one known.",
+    ),
+    "group": click.option(
+        "--group", type=GroupName(), multiple=True, metavar="NAME", envvar="ISSPASS_GROUP",
+        help="Every object of this CelesTrak group (stations, visual…) as cached by 'isspass update "
+        "--group NAME'; repeatable.",
     ),
     "std_mag": click.option(
         "--std-mag", type=Number(-30, 30), envvar="ISSPASS_STD_MAG",
@@ -357,16 +385,16 @@ MAIL_OPTIONS = (
 #: no section (--version, --help, a subcommand's own) are listed after them as "Other options".
 HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Where and when", ("place", "lat", "lon", "elevation", "tz", "start", "days")),
-    ("Which passes", ("min_elevation", "min_peak", "twilight", "brighter_than", "all")),
-    ("Which elements", ("tle", "satellite", "satellites", "std_mag", "allow_stale", "offline",
-                        "refresh_after", "elements_url", "oem", "source", "oem_url")),
+    ("Which passes", ("min_elevation", "min_peak", "twilight", "brighter_than", "tonight_brighter", "all")),
+    ("Which elements", ("tle", "satellite", "satellites", "group", "groups", "std_mag", "allow_stale",
+                        "offline", "refresh_after", "elements_url", "oem", "source", "oem_url")),
     ("Output", ("format", "fmt", "output", "quiet_if_none", "chart_orientation", "limit")),
     ("Mail, reminders and what is new", MAIL_OPTIONS),
 )  # fmt: skip
 
 #: The options that select elements, the window and the passes: the main command's and batch's.
 PASS_OPTIONS = (
-    "tle", "satellite", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
+    "tle", "satellite", "group", "std_mag", "start", "days", "min_elevation", "min_peak", "twilight",
     "brighter_than", "all", "allow_stale", "offline", "refresh_after", "elements_url", "oem", "source",
 )  # fmt: skip
 #: The options that say where to fetch elements from: also taken by update.
@@ -400,7 +428,7 @@ class Settings:
     brighter_than: float | None
     all: bool
     tle: str | None
-    satellite: str | None
+    satellite: tuple[str, ...]
     std_mag: float | None
     allow_stale: bool
     offline: bool
@@ -423,6 +451,13 @@ class Settings:
     smtp_user: str | None = None
     chart_orientation: str = CHART_ORIENTATIONS[0]
     place: str | None = None
+    group: tuple[str, ...] = ()
+
+    @property
+    def several(self) -> bool:
+        """Whether the options ask for more than one satellite (repeated, ``all``, or a group)."""
+        keys = self.satellite
+        return len(keys) > 1 or bool(self.group) or any(k.strip().lower() == "all" for k in keys)
 
     def given_in(self, ctx: click.Context) -> Settings:
         """These settings with the options typed on ``ctx``'s own command line winning.

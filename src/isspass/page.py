@@ -83,7 +83,7 @@ def _header(report: Report) -> str:
         ("Criteria", _criteria_text(report.criteria)),
     ]
     items = "\n".join(f"<dt>{escape(name)}</dt><dd>{_text(value)}</dd>" for name, value in rows)
-    title = _text(f"{sat.name} (NORAD {sat.norad_id})")
+    title = _text(report.what if report.several else f"{sat.name} (NORAD {sat.norad_id})")
     return f'<h1>{title}</h1>\n<dl class="header">\n{items}\n</dl>'
 
 
@@ -143,14 +143,13 @@ def render_html(
     """
     if views is None:
         views = sky_views(report)
-    sat = report.satellite
     kind = "visible passes" if report.criteria.visible_only else "passes"
     if report.passes:
         body = _table(report) + "\n" + "\n".join(_section(view, orientation) for view in views)
     else:
-        body = f'<p class="none">No {kind} of {_text(sat.name)} in this window.</p>'
+        body = f'<p class="none">No {kind} of {_text(report.what)} in this window.</p>'
     title = _text(
-        f"{sat.name} {kind} over {report.observer.latitude_deg:.2f}, {report.observer.longitude_deg:.2f}"
+        f"{report.what} {kind} over {report.observer.latitude_deg:.2f}, {report.observer.longitude_deg:.2f}"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

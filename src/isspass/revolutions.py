@@ -15,9 +15,10 @@ from .errors import PropagationError
 from .model import Elements
 from .utc import DAY_S, unix_to_jd
 
-#: Samples per orbit when counting revolutions: the argument of latitude moves less than half a
-#: turn between samples even near the perigee of a very eccentric orbit.
-_SAMPLES_PER_ORBIT = 64
+#: When counting revolutions, the argument of latitude moves at most this far between samples
+#: (a quarter of the half turn that unwrapping can tell apart), even at the perigee.
+_MAX_STEP_RAD = math.pi / 4
+_MIN_SAMPLES_PER_ORBIT = 16
 TWO_PI = 2.0 * math.pi
 #: An epoch this close to an ascending node (radians of argument of latitude, about 1.5 minutes
 #: for the ISS) is taken to lie on it.
@@ -55,14 +56,15 @@ def unwrapped_latitude_argument_rad(elements: Elements, unix_s: ArrayLike) -> ND
 
     It is in 0…2π at the epoch (−0.1…0 when the epoch lies a hair before a node) and grows
     by 2π at each ascending node after it (falls by 2π at each one before it). The turns
-    are counted on a grid of 64 samples per orbit from the epoch to each time, so drag, J2
-    and eccentricity cannot make the count slip; the fraction comes from the exact state
+    are counted on a grid of at least 16 samples per orbit from the epoch to each time, more
+    for an eccentric orbit (see :func:`_samples_per_orbit`), so drag, J2 and eccentricity
+    cannot make the count slip; the fraction comes from the exact state
     at each time.
     """
     times = np.atleast_1d(np.asarray(unix_s, dtype=float))
     epoch = elements.epoch.timestamp()
     offsets = times - epoch
-    step = DAY_S / elements.mean_motion / _SAMPLES_PER_ORBIT
+    step = DAY_S / elements.mean_motion / _samples_per_orbit(elements.eccentricity)
     low = min(0.0, float(offsets.min(initial=0.0)))
     high = max(0.0, float(offsets.max(initial=0.0)))
     before = np.arange(0.0, low - step, -step)[::-1]  # from low up to 0 (0 included)
@@ -78,6 +80,17 @@ def unwrapped_latitude_argument_rad(elements: Elements, unix_s: ArrayLike) -> ND
     estimate = np.interp(offsets, grid, unwrapped)
     exact = argument_of_latitude_rad(*_teme(elements, times))
     return exact + TWO_PI * np.round((estimate - exact) / TWO_PI)
+
+
+def _samples_per_orbit(eccentricity: float) -> int:
+    """Samples per orbit that keep every step of the argument of latitude below ``_MAX_STEP_RAD``.
+
+    It turns fastest at the perigee, (1 + e)² / (1 − e²)^1.5 times its mean rate: 16 samples
+    for a circular orbit, 110 for a Molniya orbit (e = 0.74).
+    """
+    e = min(max(float(eccentricity), 0.0), 0.99)
+    fastest = (1.0 + e) ** 2 / (1.0 - e * e) ** 1.5
+    return max(_MIN_SAMPLES_PER_ORBIT, math.ceil(2.0 * math.pi * fastest / _MAX_STEP_RAD))
 
 
 def revolution_numbers(elements: Elements, unix_s: ArrayLike, start_rad: float = 0.0) -> NDArray[np.int64]:

@@ -11,6 +11,7 @@ Observer quantities take site vectors of shape (3,) or (3, m), one per time.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,8 +94,10 @@ class SunTrack:
         from skyfield.sgp4lib import TEME, theta_GMST1982
 
         ts, eph = _skyfield_context()
-        count = int(np.ceil((end_s - start_s) / _SUN_NODE_S)) + 3
-        node_s = start_s - _SUN_NODE_S + _SUN_NODE_S * np.arange(count)
+        # Nodes on a fixed 12-hour lattice from t0, a node beyond each end: a track built for a
+        # wider span has the same nodes, so one built for many satellites gives each the same Sun.
+        first, last = math.floor(start_s / _SUN_NODE_S) - 1, math.ceil(end_s / _SUN_NODE_S) + 1
+        node_s = _SUN_NODE_S * np.arange(first, last + 1, dtype=float)
         # Whole UTC days and seconds into the day: Skyfield then applies the leap seconds of
         # each node's own date (seconds counted from 1970 would get 1970's, 27 s too few).
         unix = t0_unix + node_s
@@ -114,6 +117,10 @@ class SunTrack:
         omega = (theta[1] + 2 * np.pi * turns - theta[0]) / span
         theta0 = theta[0] - omega * node_s[0]
         return cls(t0_unix, node_s, geometric, apparent, float(theta0), float(omega))
+
+    def covers(self, start_s: float, end_s: float) -> bool:
+        """Whether the nodes span ``start_s``…``end_s`` (seconds from ``t0``) with a node to spare."""
+        return self.node_s[0] <= start_s - _SUN_NODE_S and end_s + _SUN_NODE_S <= self.node_s[-1]
 
     def _interp(self, values: Array, s: Array) -> Array:
         return np.stack([np.interp(s, self.node_s, row) for row in values])

@@ -55,6 +55,6 @@ def sky_view(
 def sky_views(report: Report, *, step_s: float = DEFAULT_TRACK_STEP_S) -> tuple[SkyView, ...]:
     """A :class:`SkyView` of every pass of a report, numbered as the report lists them."""
     return tuple(
-        sky_view(p, report.observer, report.satellite, report.timezone, number=n, step_s=step_s)
+        sky_view(p, report.observer, report.satellite_of(p), report.timezone, number=n, step_s=step_s)
         for n, p in enumerate(report.passes, start=1)
     )

@@ -37,6 +37,7 @@ from .freshness import (
     check_plausible,
     stale_refusal,
 )
+from .groups import fresh_in_a_group, group_members
 from .history import ElementHistory, element_history
 from .model import Elements, Satellite
 from .text import inert
@@ -289,13 +290,15 @@ def _satellite(
 
 
 def available_elements(cache: ElementCache) -> list[Elements]:
-    """Every element set isspass knows without the network: cached (each object's newest), then bundled."""
-    return cache.load_all() + bundled_elements()
+    """Every element set isspass knows without the network: cached (each object's newest, then
+    the groups'), then bundled."""
+    return cache.load_all() + group_members(cache) + bundled_elements()
 
 
 def known_elements(cache: ElementCache) -> list[Elements]:
-    """Every element set isspass knows without the network, with each object's cached history."""
-    return cache.load_all() + cache.load_histories() + bundled_elements()
+    """Every element set isspass knows without the network, with each object's cached history
+    and the cached groups' sets."""
+    return cache.load_all() + cache.load_histories() + group_members(cache) + bundled_elements()
 
 
 def known_histories(cache: ElementCache) -> list[ElementHistory]:
@@ -348,7 +351,9 @@ def _refresh_due(policy: ElementPolicy, start: datetime, cache: ElementCache, no
         return False
     if start < now_utc() - _PAST_WINDOW:
         return False  # fresh elements would not help a window in the past
-    return needs_refresh(cache, norad_id, policy.refresh_after_h)
+    if not needs_refresh(cache, norad_id, policy.refresh_after_h):
+        return False
+    return not fresh_in_a_group(cache, norad_id, policy.refresh_after_h)  # a group's set serves it
 
 
 def _refusal(

@@ -13,6 +13,7 @@ every refinement is one vectorised batch over all of a chunk's passes.
 ``track``: the satellite over the window, observer-free, with its eclipses.
 ``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
 via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
+``fleet``: many satellites: one Sun for the window, a track each, passes merged in time order.
 """
 
 from __future__ import annotations
@@ -24,17 +25,21 @@ from typing import Any
 
 from ..arguments import friendly_keywords
 from ..defaults import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
-from ..errors import TrajectoryCoverageError, WindowError
-from ..freshness import check_plausible
+from ..errors import WindowError
 from ..model import Observer, Pass, Satellite
 from ..sky import ephemeris_span
-from ..sources import ElementPolicy
+from ..sources import ElementPolicy, load_satellite
 from ..trajectory import TrajectorySatellite
 from ..trajectory_policy import choose_source
 from ..utc import naive_message, now_utc
+from .fleet import iter_fleet_passes, unique_satellites
 from .parallel import check_workers, iter_in_processes, iter_on_dask
 from .passes import chunk_passes
-from .track import Track
+from .track import Track, check_predictable
+
+#: What the search accepts as ``satellite``: one, given or to be looked up, or a sequence of them.
+OneSatellite = Satellite | TrajectorySatellite | int | str | None
+Satellites = OneSatellite | Sequence[Satellite | TrajectorySatellite | int | str]
 
 DEFAULT_CHUNK = 256
 _MAX_DAYS = 366.0
@@ -47,7 +52,7 @@ def find_passes(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | TrajectorySatellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -72,8 +77,14 @@ def find_passes(
     :class:`~isspass.StaleElementsWarning` past 3 days from ``start`` and
     :class:`~isspass.StaleElementsError` past 30 unless ``allow_stale``.
 
+    ``satellite`` may also be a sequence of these (``[iss, 48274, "HST"]``): the passes of
+    all of them, merged in the order they can be seen (each pass's ``satellite`` says whose
+    it is), the same as one search per satellite but with the Sun and the Earth's rotation
+    computed once. Each catalogue number counts once. A satellite of the sequence that
+    cannot be predicted over the window (SGP4 finds it decayed, or its elements are over a
+    year from it) is left out with a :class:`~isspass.SatelliteSkippedWarning`.
+
     >>> from datetime import datetime, timedelta, timezone
-from typing import Any
     >>> zurich = Observer(47.3744, 8.5410)
     >>> passes = find_passes(zurich, datetime(2026, 9, 24, tzinfo=timezone.utc), days=3)
     """
@@ -98,7 +109,7 @@ def find_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | TrajectorySatellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -143,7 +154,7 @@ def iter_passes_many(
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
-    satellite: Satellite | TrajectorySatellite | int | str | None = None,
+    satellite: Satellites = None,
     min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     twilight_deg: float = DEFAULT_TWILIGHT_DEG,
     visible_only: bool = True,
@@ -159,6 +170,14 @@ def iter_passes_many(
     chunk whatever the number of observers (a few chunks per worker with ``workers`` or ``client``).
     """
     check_workers(workers)
+    if _is_sequence(satellite):  # several satellites: searched in this process
+        fleet, begin, duration_s = _prepare_fleet(
+            observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
+            offline, allow_stale,
+        )  # fmt: skip
+        return iter_fleet_passes(
+            fleet, observers, begin, duration_s, min_elevation_deg, twilight_deg, visible_only, chunk_size
+        )
     track = _prepare_many(
         observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
     )
@@ -176,17 +195,19 @@ def iter_passes_many(
 # --------------------------------------------------------------------------- argument checks and chunks
 
 
-def _prepare_many(
+def _is_sequence(satellite: object) -> bool:
+    return isinstance(satellite, Sequence) and not isinstance(satellite, (str, bytes))
+
+
+def _check_arguments(
     observers: Sequence[Observer],
     start: datetime | None,
     days: float,
-    satellite: Satellite | TrajectorySatellite | int | str | None,
     min_elevation_deg: float,
     twilight_deg: float,
     chunk_size: int,
-    offline: bool,
-    allow_stale: bool,
-) -> Track | None:
+) -> tuple[datetime, float]:
+    """The window (UTC start, seconds) once every argument is checked."""
     for observer in observers:
         if not isinstance(observer, Observer):
             raise TypeError("observers must be isspass.Observer objects")
@@ -195,17 +216,45 @@ def _prepare_many(
     start, duration_s = _window(start, days)
     _check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0)
     _check_number("twilight_deg", twilight_deg, -90.0, 0.0)
+    return start, duration_s
+
+
+def _prepare_fleet(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellites: Sequence[Satellite | TrajectorySatellite | int | str],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+) -> tuple[list[Satellite | TrajectorySatellite], datetime, float]:
+    begin, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
+    if not satellites:
+        raise ValueError("satellite: an empty sequence names no satellite")
+    for item in satellites:
+        if item is None or _is_sequence(item):
+            raise TypeError("satellite: a sequence must hold Satellite objects, NORAD numbers or names")
+    fleet = [_fleet_member(item, begin, duration_s, offline, allow_stale) for item in satellites]
+    return unique_satellites(fleet), begin, duration_s
+
+
+def _prepare_many(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellite: OneSatellite,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+) -> Track | None:
+    start, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
     end = start + timedelta(seconds=duration_s)
     satellite = _resolve_satellite(satellite, start, end, offline, allow_stale)
-    if isinstance(satellite, TrajectorySatellite):
-        if not satellite.can_predict(start, end):
-            raise TrajectoryCoverageError(
-                f"the trajectory ({satellite.source}) covers {satellite.ephemeris.start:%Y-%m-%d %H:%M} to "
-                f"{satellite.ephemeris.stop:%Y-%m-%d %H:%M} UTC, not the window {start:%Y-%m-%d %H:%M} to "
-                f"{end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
-            )
-    else:
-        check_plausible(satellite.elements, start, end)
+    check_predictable(satellite, start, end)
     if not observers:
         return None
     return Track.build(satellite, start, duration_s)
@@ -227,6 +276,25 @@ def _resolve_satellite(
         raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
     policy = ElementPolicy(offline=offline, allow_stale=allow_stale)
     return choose_source(satellite, start=start, end=end, policy=policy).emit()
+
+
+def _fleet_member(
+    satellite: Satellite | TrajectorySatellite | int | str,
+    start: datetime,
+    duration_s: float,
+    offline: bool,
+    allow_stale: bool,
+) -> Satellite | TrajectorySatellite:
+    """One satellite of a sequence: the one given, else elements chosen by the element policy
+    (as :func:`isspass.choose_satellite` chooses them; no trajectory is looked up for several)."""
+    if isinstance(satellite, (Satellite, TrajectorySatellite)):
+        return satellite
+    if isinstance(satellite, bool) or not isinstance(satellite, (int, str)):
+        kind = type(satellite).__name__
+        raise TypeError(f"satellite must be an isspass.Satellite, a NORAD number or a name, not {kind}")
+    return load_satellite(
+        satellite, start=start, offline=offline, allow_stale=allow_stale, days=duration_s / 86400.0
+    )
 
 
 def _check_number(name: str, value: float, low: float, high: float) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
-from ..model import Observer, Pass, PassPoint, PassType
+from ..model import Observer, Pass, PassPoint, PassType, SatelliteId
 from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
 from .roots import Index, Intervals
@@ -86,6 +86,8 @@ def assemble_passes(
 
     t0 = track.t0
     ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
+    which = SatelliteId(track.satellite.name, track.satellite.norad_id)
+    bands = track.timing_uncertainties_s(table[Event.CULMINATION]).tolist()
     result = []
     for col in range(wanted.size):
         index = int(wanted[col])
@@ -114,9 +116,10 @@ def assemble_passes(
                 brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
                 visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
                 min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=track.timing_uncertainty_s(culmination.time),
+                timing_uncertainty_s=bands[col],
                 orbit_number=ids[col][0],
                 id=ids[col][1],
+                satellite=which,
             )
         )
     return result

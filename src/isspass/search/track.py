@@ -8,20 +8,37 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..ephemeris import window_padding_s
-from ..freshness import timing_uncertainty_s
+from ..errors import TrajectoryCoverageError
+from ..freshness import check_plausible, timing_band_s, timing_uncertainty_s
 from ..model import Satellite
 from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
 from ..trajectory import TrajectoryOrbit, TrajectorySatellite
+from ..utc import DAY_S
 from .roots import Evaluate, Index, Intervals, intervals_above
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
 _SAMPLES_PER_ORBIT = 32
+
+
+def check_predictable(satellite: Satellite | TrajectorySatellite, start: datetime, end: datetime) -> None:
+    """Raise unless the satellite can be followed over ``start``…``end``: a trajectory must cover
+    it with the search's padding (:class:`TrajectoryCoverageError`), elements must lie within a
+    year of it (:class:`StaleElementsError`)."""
+    if isinstance(satellite, TrajectorySatellite):
+        if not satellite.can_predict(start, end):
+            raise TrajectoryCoverageError(
+                f"the trajectory ({satellite.source}) covers {satellite.ephemeris.start:%Y-%m-%d %H:%M} to "
+                f"{satellite.ephemeris.stop:%Y-%m-%d %H:%M} UTC, not the window {start:%Y-%m-%d %H:%M} to "
+                f"{end:%Y-%m-%d %H:%M} UTC with an orbit to spare either side"
+            )
+    else:
+        check_plausible(satellite.elements, start, end)
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,18 @@ class Track:
         return datetime.fromtimestamp(self.orbit.sun.t0_unix, tz=timezone.utc)
 
     @classmethod
-    def build(cls, satellite: Satellite | TrajectorySatellite, start: datetime, duration_s: float) -> Track:
+    def build(
+        cls,
+        satellite: Satellite | TrajectorySatellite,
+        start: datetime,
+        duration_s: float,
+        sun: SunTrack | None = None,
+    ) -> Track:
+        """The track of ``satellite`` (elements or a trajectory) over ``duration_s`` seconds from ``start``.
+
+        ``sun``, the Sun over the window (``t0`` = ``start``), is built when not given; a
+        search of many satellites builds it once and hands it to each.
+        """
         if isinstance(satellite, TrajectorySatellite):
             period = satellite.period_s
         else:
@@ -52,7 +80,10 @@ class Track:
         count = math.ceil((duration_s + 2 * pad) / step) + 1
         grid = -pad + step * np.arange(count)
         t0 = start.timestamp()
-        sun = SunTrack.build(t0, grid[0], grid[-1])
+        if sun is None:
+            sun = SunTrack.build(t0, grid[0], grid[-1])
+        elif sun.t0_unix != t0 or not sun.covers(grid[0], grid[-1]):
+            raise ValueError("the Sun track given does not cover this satellite's window")
         if isinstance(satellite, TrajectorySatellite):
             orbit: Orbit | TrajectoryOrbit = TrajectoryOrbit(satellite, sun)
         else:
@@ -73,6 +104,17 @@ class Track:
         if isinstance(self.satellite, TrajectorySatellite):
             return self.satellite.timing_uncertainty_s(when)
         return timing_uncertainty_s(self.satellite.elements, when, self.satellite.history_drag)
+
+    def timing_uncertainties_s(self, s: Array) -> Array:
+        """:meth:`timing_uncertainty_s` at many times (seconds from ``t0``), in one vectorised call."""
+        if isinstance(self.satellite, TrajectorySatellite) or s.size == 0:
+            return np.array([self.timing_uncertainty_s(self.t0 + timedelta(seconds=float(x))) for x in s])
+        elements = self.satellite.elements
+        age_days = (self.orbit.sun.t0_unix + s - elements.epoch.timestamp()) / DAY_S
+        drag = self.satellite.history_drag
+        return timing_band_s(
+            age_days, elements.mean_motion, elements.mean_motion_dot, np.nan if drag is None else drag
+        )
 
     def altitude_evaluator(self, sites: Sites) -> Evaluate:
         def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:

@@ -1,0 +1,119 @@
+"""Passes of many satellites: one Sun for the window, a track per satellite, passes merged in time order.
+
+A satellite that cannot be predicted over the window is skipped with a warning, not the whole search.
+
+The Sun and the Earth's rotation do not depend on the satellite: they are computed once for
+the window (padded by a day, the most any track needs) and handed to every satellite's
+:class:`~isspass.search.track.Track`. Each track is then searched for every chunk of observers,
+exactly as a single-satellite search would, so the passes are the same as one search per
+satellite; only one track is held in memory at a time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsError, TrajectoryCoverageError
+from ..model import Observer, Pass, Satellite
+from ..sky import Sites, SunTrack
+from ..trajectory import TrajectorySatellite
+from .passes import observer_passes
+from .track import Track, check_predictable
+
+#: One satellite of many: elements, or a published trajectory given as such.
+Member = Satellite | TrajectorySatellite
+
+#: The Sun is prepared this far beyond each end of the window: more than any track's padding
+#: (an orbit, or half an hour), as the ephemeris check in the search's entry points assumes.
+SUN_MARGIN_S = 86400.0
+
+
+def first_seen_s(p: Pass) -> float:
+    """When a person would first see the pass (it appears), else when it rises: POSIX seconds."""
+    return (p.appears or p.rise).time.timestamp()
+
+
+def merge_in_time_order(passes: list[Pass]) -> list[Pass]:
+    """Passes of several satellites in the order they can be seen (then by catalogue number).
+
+    One satellite's passes never overlap, so its own order (by rise) is kept.
+    """
+    return sorted(passes, key=lambda p: (first_seen_s(p), p.satellite.norad_id if p.satellite else 0))
+
+
+def unique_satellites(satellites: Sequence[Member]) -> list[Member]:
+    """Each catalogue number once, the first given winning (two sets of one object would give
+    every pass twice, under the same id)."""
+    seen: dict[int, Member] = {}
+    for satellite in satellites:
+        seen.setdefault(satellite.norad_id, satellite)
+    return list(seen.values())
+
+
+def iter_fleet_passes(
+    satellites: Sequence[Member],
+    observers: Sequence[Observer],
+    start: datetime,
+    duration_s: float,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+    chunk_size: int,
+) -> Iterator[list[Pass]]:
+    """Each observer's passes of every satellite, merged in time order (see :func:`merge_in_time_order`).
+
+    A satellite whose elements lie too far from the window, or that SGP4 cannot carry through
+    it (it decayed), or whose trajectory does not cover it, is left out with a
+    :class:`~isspass.SatelliteSkippedWarning`.
+    """
+    if not observers:
+        return
+    sun = SunTrack.build(start.timestamp(), -SUN_MARGIN_S, duration_s + SUN_MARGIN_S)
+    chunks = [observers[i : i + chunk_size] for i in range(0, len(observers), chunk_size)]
+    sites = [
+        Sites.from_geodetic(
+            [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
+        )
+        for chunk in chunks
+    ]
+    found: list[list[Pass]] = [[] for _ in observers]
+    for satellite in satellites:
+        try:
+            mine = _satellite_passes(
+                satellite, sun, chunks, sites, start, duration_s,
+                min_elevation_deg, twilight_deg, visible_only,
+            )  # fmt: skip
+        except (StaleElementsError, PropagationError, TrajectoryCoverageError) as exc:
+            warnings.warn(
+                SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {exc}"),
+                stacklevel=3,
+            )
+            continue
+        for each, passes in zip(found, mine, strict=True):
+            each.extend(passes)
+    for passes in found:
+        yield merge_in_time_order(passes)
+
+
+def _satellite_passes(
+    satellite: Member,
+    sun: SunTrack,
+    chunks: list[Sequence[Observer]],
+    sites: list[Sites],
+    start: datetime,
+    duration_s: float,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+) -> list[list[Pass]]:
+    """One satellite's passes over every observer (all or nothing: a failure raises)."""
+    check_predictable(satellite, start, start + timedelta(seconds=duration_s))
+    track = Track.build(satellite, start, duration_s, sun=sun)
+    result: list[list[Pass]] = []
+    for chunk, chunk_sites in zip(chunks, sites, strict=True):
+        result.extend(
+            observer_passes(track, chunk_sites, min_elevation_deg, twilight_deg, visible_only, chunk)
+        )
+    return result
