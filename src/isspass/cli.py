@@ -9,25 +9,20 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
 from click.core import ParameterSource
 
 from . import __version__
-from .announce import AnnounceLog, compare, first_seen, record_key, remember, state_dir
-from .bundled import bundled_elements
-from .cache import ElementCache
 from .cli_places import PROCESS, places_command, resolve_location
 from .config import CONFIG_ENV, config_path, load_config
-from .elements import ISS_NORAD_ID, decode_elements
 from .errors import (
     EXIT_BAD_ROWS,
     EXIT_CONFIG,
@@ -44,22 +39,8 @@ from .errors import (
     SatelliteSkippedWarning,
     exit_code,
 )
-from .formats import (
-    RENDERERS,
-    Criteria,
-    Report,
-    batch_csv_header,
-    batch_csv_row,
-    batch_json_line,
-)
-from .groups import TONIGHT_GROUPS, GroupCache, GroupUpdate, update_group
 from .helptext import SectionedGroup, SectionedHelp
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
-from .locations import read_locations
-from .mail import PASSWORD_ENV, MailSettings, compose, send
-from .model import Pass, Satellite
-from .oem_cache import TrajectoryCache
-from .oem_update import update_trajectory
 from .options import (
     MAIL_OPTIONS,
     NETWORK_OPTIONS,
@@ -72,19 +53,24 @@ from .options import (
     pass_settings,
 )
 from .places import timezone_at
-from .search import (
-    check_window,
-    find_passes,
-    iter_passes_many,
-)
-from .selection import choose_satellites
-from .sources import ElementChoice, known_histories
 from .storage import open_output, write_output
 from .text import inert
-from .trajectory import TrajectorySatellite
-from .trajectory_policy import choose_source
-from .update import UpdateResult, UpdateStatus, update_elements
 from .utc import now_utc
+
+if TYPE_CHECKING:
+    from .announce import AnnounceLog
+    from .cache import ElementCache
+    from .formats import Report
+    from .groups import GroupUpdate
+    from .mail import MailSettings
+    from .model import Pass, Satellite
+    from .oem_cache import TrajectoryCache
+    from .sources import ElementChoice
+    from .trajectory import TrajectorySatellite
+    from .update import UpdateResult
+
+# Whatever needs numpy (the search, the formats, the sources) is imported where it is used,
+# so that --help and --version answer at once.
 
 
 class CliError(click.ClickException):
@@ -175,6 +161,8 @@ def _config_problem(table: dict[str, Any], command: click.Command) -> str | None
             continue
         param = params.get(key)
         if key == "smtp_password":
+            from .mail import PASSWORD_ENV
+
             return f"the SMTP password is read from {PASSWORD_ENV} only, never from the config file"
         if param is None:
             return f"unknown setting '{shown}'"
@@ -286,6 +274,10 @@ def _read_stdin() -> bytes:
 def _choose(s: Settings, start: datetime, days: float | None = None) -> ElementChoice:
     """The library's source policy (trajectory or elements) for ``days`` (default ``--days``) from
     ``start``, fed from the options; its warnings go to stderr."""
+    from .elements import decode_elements
+    from .trajectory_policy import choose_source
+
+
     given = None
     if s.tle is not None:
         given = decode_elements(_read_stdin(), "stdin") if s.tle == "-" else s.tle
@@ -326,6 +318,9 @@ def _chosen(s: Settings, start: datetime, days: float | None = None) -> _Chosen:
     """One satellite through the source policy exactly as ever (a trajectory or elements);
     several (repeated, all, groups) through :func:`isspass.selection.choose_satellites`, from
     elements only. Warnings go to stderr."""
+    from .elements import ISS_NORAD_ID, decode_elements
+    from .selection import choose_satellites
+
     if not s.several:
         one = _choose(s, start, days)
         return _Chosen((one.satellite,), one.warnings)
@@ -369,6 +364,9 @@ def _left_out(found: list[IsspassWarning]) -> Iterator[None]:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
+
+    from .announce import compare, first_seen, remember
+
     mail = _mail_settings(s)
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
     report = replace(_report(ctx, s, days), alarm_s=s.alarm)
@@ -398,6 +396,11 @@ def _predict(ctx: click.Context, s: Settings) -> None:
 
 def _mail_settings(s: Settings) -> MailSettings | None:
     """The mail delivery asked for (None: print), checked before any work is done."""
+    import socket
+
+    from .mail import PASSWORD_ENV, MailSettings
+
+
     if not s.mail_to:
         return None
     password = os.environ.get(PASSWORD_ENV) or None
@@ -424,6 +427,9 @@ def _mail_settings(s: Settings) -> MailSettings | None:
 
 def _announce_log(s: Settings, report: Report) -> AnnounceLog:
     """The record of what was announced for this place, these criteria and this destination."""
+    from .announce import AnnounceLog, record_key
+
+
     o = report.observer
     c = report.criteria
     what = {
@@ -440,6 +446,9 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
 
 def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: Sequence[str]) -> None:
     """The report to stdout or ``--output``, and by mail when asked (then stdout stays quiet)."""
+    from .mail import compose, send
+
+
     if mail is None or s.output is not None:
         _emit(_render(report, s), s.output)
     if mail is not None:
@@ -460,6 +469,10 @@ def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
 
 def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Report:
     """The passes the options ask for over ``days`` (default ``--days``): the main command's and chart's."""
+    from .formats import Criteria, Report
+    from .search import check_window, find_passes
+
+
     days = s.days if days is None else days
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
@@ -500,6 +513,9 @@ def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Repor
 
 def _render(report: Report, s: Settings) -> str:
     """The report in the chosen format; the HTML page's charts are turned as the options say."""
+    from .formats import RENDERERS
+
+
     if s.format == "html":
         from .page import render_html
 
@@ -595,6 +611,9 @@ def show_config(ctx: click.Context, **_: Any) -> None:
     Precedence: command line > ISSPASS_* environment variables > config file > built-in.
     Options typed before or after "config" count (isspass config --place Zurich).
     """
+    from .announce import state_dir
+
+
     parent = ctx.parent
     assert parent is not None
 
@@ -680,6 +699,13 @@ def _update(
     ctx: click.Context, s: Settings, satellites: tuple[int, ...], groups: tuple[str, ...] = ()
 ) -> None:
     """Groups first, one request each; then the objects no group of this run brought."""
+    from .cache import ElementCache
+    from .elements import ISS_NORAD_ID
+    from .groups import GroupUpdate, update_group
+    from .oem_cache import TrajectoryCache
+    from .oem_update import update_trajectory
+    from .update import UpdateStatus, update_elements
+
     cache = ElementCache()
     wanted: list[int | str] = [f"group {g}" for g in dict.fromkeys(groups)]
     wanted += list(dict.fromkeys((ISS_NORAD_ID, *satellites)))
@@ -747,6 +773,11 @@ def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float
 
 
 def _tonight(ctx: click.Context, s: Settings) -> None:
+    from .cache import ElementCache
+    from .formats import Criteria, Report
+    from .groups import TONIGHT_GROUPS, GroupCache
+    from .search import check_window, find_passes
+
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
     zone = ZoneInfo(zone_name)
@@ -819,10 +850,17 @@ def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
 @click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 1024), default=None, metavar="N",
+              help="Worker processes searching the places [default: the machine's cores].")  # fmt: skip
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Search on a Dask cluster instead (tcp://host:8786); needs isspass[dask].")  # fmt: skip
 @options("output", *PASS_OPTIONS)
 @pass_settings
 @click.pass_context
-def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str, **_: Any) -> None:
+def batch_command(
+    ctx: click.Context, given: Settings, locations: str, fmt: str, workers: int | None, scheduler: str | None,
+    **_: Any,
+) -> None:
     """Passes over many places: LOCATIONS is a CSV with a header row name,lat,lon[,elevation_m].
 
     Takes the main command's element, window and threshold options (before or after
@@ -831,11 +869,37 @@ def batch_command(ctx: click.Context, given: Settings, locations: str, fmt: str,
     """
     s = given.given_in(ctx)
     output = ctx.params["output"]  # batch's own: the main command's --output is for its report
-    with _library_errors():
-        _batch(s, locations, fmt, output)
+    with _library_errors(), _cluster(scheduler) as client:
+        _batch(s, locations, fmt, output, workers, client)
 
 
-def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
+@contextlib.contextmanager
+def _cluster(address: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address`` for the time of the batch (None: none)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise CliError("--scheduler needs Dask: pip install 'isspass[dask]'", EXIT_USAGE) from None
+    try:
+        client = Client(address, timeout=30, set_as_default=False)
+    except (OSError, ValueError, TypeError) as exc:
+        shown = f"{inert(address, 80)}: {inert(str(exc), 200)}"
+        raise CliError(f"no Dask scheduler at {shown}", EXIT_NETWORK) from None
+    with client:
+        yield client
+
+
+def _batch(
+    s: Settings, locations: str, fmt: str, output: str | None, workers: int | None = None, client: Any = None
+) -> None:
+    from .formats import batch_csv_header, batch_csv_row, batch_json_line
+    from .locations import read_locations
+    from .search import check_window, iter_passes_many
+    from .search.parallel import default_workers
+
     shown = inert(locations)
 
     def refuse(message: str) -> click.BadParameter:
@@ -864,6 +928,8 @@ def _batch(s: Settings, locations: str, fmt: str, output: str | None) -> None:
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
         visible_only=not s.all,
+        workers=default_workers() if workers is None else workers,
+        client=client,
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     with (
@@ -914,6 +980,11 @@ def elements_command() -> None:
     """List the element sets isspass knows (source, epoch, age), each object's history and its
     manoeuvres, the cached groups, the cached ISS trajectory and its planned events, and the
     cache and its problems."""
+    from .bundled import bundled_elements
+    from .cache import ElementCache
+    from .oem_cache import TrajectoryCache
+    from .sources import known_histories
+
     cache = ElementCache()
     with _library_errors():
         now = now_utc()
@@ -956,6 +1027,9 @@ def elements_command() -> None:
 
 def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
     """The cached ISS trajectory: when it was made, what it covers, its planned events."""
+    from .elements import ISS_NORAD_ID
+
+
     oem = cache.load()
     if oem is not None:
         age = (now - oem.created).total_seconds() / 86400
@@ -985,6 +1059,8 @@ def _show_trajectory(cache: TrajectoryCache, now: datetime) -> None:
 
 def _list_groups(cache: ElementCache, now: datetime) -> None:
     """One line per cached group (its size, epochs and fetch), and its failed fetches."""
+    from .groups import GroupCache
+
     groups = GroupCache(cache)
     records = groups.records()
     for name in groups.names():

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from . import __version__
+from .defaults import SECURITIES
 from .errors import MailError
 from .formats import Report, local_time, render_ics, render_text
 from .model import Pass, PassPoint
@@ -22,7 +23,6 @@ from .text import inert
 
 #: The variable the SMTP password is read from: never an option, never in the config file.
 PASSWORD_ENV = "ISSPASS_SMTP_PASSWORD"
-SECURITIES = ("starttls", "ssl", "none")
 #: The port each security uses when none is given (submission, submissions, SMTP).
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 #: Each wait for the server (connection, each reply) lasts at most this long, seconds.

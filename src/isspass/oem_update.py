@@ -8,19 +8,20 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from .cache import CLOCK_SKEW_S, FetchRecord, safe_text
+from .defaults import DEFAULT_OEM_URL  # where NASA publishes the trajectory (KVN; the XML beside it)
 from .download import check_elements_url, fetch
 from .elements import ISS_NORAD_ID
-from .ephemeris import Ephemeris
 from .errors import CacheError, ConfigError, ElementsError, NetworkError
-from .oem import parse_oem
-from .oem_cache import TrajectoryCache
 from .update import MIN_INTERVAL_S, SAME_EPOCH_S, UpdateResult, UpdateStatus, backoff_s
 from .utc import utc_from_posix
 
-#: Where NASA publishes the ISS's predicted trajectory (the KVN text; the XML sits beside it).
-DEFAULT_OEM_URL = "https://nasa-public-data.s3.amazonaws.com/iss-coords/current/ISS_OEM/ISS.OEM_J2K_EPH.txt"
+if TYPE_CHECKING:  # the options check the URL before any trajectory is read: no numpy for that
+    from .ephemeris import Ephemeris
+    from .oem_cache import TrajectoryCache
+
 OEM_URL_ENV = "ISSPASS_OEM_URL"
 #: The largest answer accepted: the 15-day file is 0.8 MB as KVN, 2.9 MB as XML.
 MAX_ANSWER_BYTES = 16 * 1024 * 1024
@@ -74,6 +75,8 @@ def _update_locked(cache: TrajectoryCache, url: str, now: float, timeout_s: floa
         cached = None  # made under a wrong clock: the next true answer replaces it
     try:
         body = fetch(check_oem_url(url), timeout_s=timeout_s, max_bytes=MAX_ANSWER_BYTES)
+        from .oem import parse_oem
+
         answer = parse_oem(body, "the answer")
         _check_answer(answer, cached, now)
     except (NetworkError, ElementsError, ConfigError) as exc:

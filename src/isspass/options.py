@@ -10,23 +10,31 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
+# Only light modules here: the options are declared before ``--help`` or ``--version`` runs,
+# which must not wait for numpy; the checks that need more import it when they run.
+from .defaults import (
+    DEFAULT_DAYS,
+    DEFAULT_MIN_ELEVATION_DEG,
+    DEFAULT_OEM_URL,
+    DEFAULT_REFRESH_AFTER_H,
+    DEFAULT_TWILIGHT_DEG,
+    REPORT_FORMATS,
+    SECURITIES,
+    SOURCES,
+)
 from .download import DEFAULT_ELEMENTS_URL, check_elements_url
 from .errors import ConfigError
-from .formats import RENDERERS
 from .groups import check_group_name
-from .mail import SECURITIES, check_address
-from .oem_update import DEFAULT_OEM_URL, check_oem_url
 from .places import check_timezone
-from .search import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
-from .sources import ElementPolicy
 from .text import inert
-from .trajectory_policy import SOURCES
-from .update import DEFAULT_REFRESH_AFTER_H
+
+if TYPE_CHECKING:
+    from .sources import ElementPolicy
 
 #: The sky chart's orientations (the same as isspass.chart.ORIENTATIONS, without importing it).
 CHART_ORIENTATIONS = ("north-up", "south-up")
@@ -141,6 +149,8 @@ class MailAddress(click.ParamType):
     name = "address"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .mail import check_address
+
         try:
             return check_address(str(value).strip())
         except ValueError as exc:
@@ -188,6 +198,8 @@ class OemUrl(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if str(value).strip().lower() == "none":
             return "none"
+        from .oem_update import check_oem_url
+
         try:
             return check_oem_url(str(value))
         except ConfigError as exc:
@@ -310,7 +322,7 @@ _OPTIONS: dict[str, Callable[[Any], Any]] = {
         help="Where isspass update fetches the ISS trajectory (default: NASA's OEM text file); none: never.",
     ),
     "format": click.option(
-        "--format", type=click.Choice(sorted(RENDERERS)), default="text", envvar="ISSPASS_FORMAT",
+        "--format", type=click.Choice(REPORT_FORMATS), default="text", envvar="ISSPASS_FORMAT",
         show_default=True, help="Output format.",
     ),
     "output": click.option(
@@ -464,6 +476,8 @@ class Settings:
 
     def policy(self) -> ElementPolicy:
         """The element policy these settings ask for."""
+        from .sources import ElementPolicy
+
         return ElementPolicy(
             offline=self.offline,
             allow_stale=self.allow_stale,

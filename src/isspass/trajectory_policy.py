@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .bundled import standard_magnitudes
+from .defaults import SOURCES  # auto: a trajectory when one covers the window, else elements
 from .elements import ISS_NORAD_ID
 from .ephemeris import Ephemeris
 from .errors import (
@@ -31,9 +32,6 @@ from .sources import ElementChoice, ElementPolicy, choose_satellite
 from .text import inert
 from .trajectory import TrajectorySatellite
 from .utc import as_utc
-
-#: ``auto``: a trajectory when one covers the window, else elements; or one of them, forced.
-SOURCES = ("auto", "elements", "oem")
 
 
 def load_trajectory(

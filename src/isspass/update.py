@@ -11,6 +11,7 @@ from datetime import timedelta
 from enum import Enum
 
 from .cache import CLOCK_SKEW_S, ElementCache, FetchRecord, safe_text
+from .defaults import DEFAULT_REFRESH_AFTER_H as DEFAULT_REFRESH_AFTER_H  # re-exported
 from .download import DEFAULT_ELEMENTS_URL, fetch, gp_url
 from .elements import decode_elements
 from .errors import CacheError, ElementsError, NetworkError, UnreachableError
@@ -22,8 +23,6 @@ MIN_INTERVAL_S = 2 * 3600.0
 #: After a failure, wait this long (doubling with each further failure, up to a day).
 BACKOFF_S = 2 * 3600.0
 MAX_BACKOFF_S = 24 * 3600.0
-#: The main command refreshes cached elements fetched longer ago than this.
-DEFAULT_REFRESH_AFTER_H = 24.0
 #: Epochs closer than this are the same element set (a TLE rounds its epoch to 0.9 ms).
 SAME_EPOCH_S = 1.0
 

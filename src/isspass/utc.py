@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+if TYPE_CHECKING:  # numpy is imported where arrays are made: the command line starts without it
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
 
 #: Julian date of the POSIX epoch, 1970-01-01 00:00 UTC.
 UNIX_EPOCH_JD = 2440587.5
@@ -40,6 +42,8 @@ def utc_from_posix(seconds: float) -> datetime:
 
 def unix_to_jd(unix_s: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Split POSIX seconds (UTC) into a whole Julian date and a day fraction."""
+    import numpy as np
+
     days = np.asarray(unix_s, dtype=float) / DAY_S
     whole = np.floor(days)
     return whole + UNIX_EPOCH_JD, days - whole

@@ -21,27 +21,26 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from ..arguments import friendly_keywords
+from ..defaults import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from ..errors import WindowError
 from ..model import Observer, Pass, Satellite
-from ..sky import Sites, ephemeris_span
+from ..sky import ephemeris_span
 from ..sources import ElementPolicy, load_satellite
 from ..trajectory import TrajectorySatellite
 from ..trajectory_policy import choose_source
 from ..utc import naive_message, now_utc
 from .fleet import iter_fleet_passes, unique_satellites
-from .passes import observer_passes
+from .parallel import check_workers, iter_in_processes, iter_on_dask
+from .passes import chunk_passes
 from .track import Track, check_predictable
 
 #: What the search accepts as ``satellite``: one, given or to be looked up, or a sequence of them.
 OneSatellite = Satellite | TrajectorySatellite | int | str | None
 Satellites = OneSatellite | Sequence[Satellite | TrajectorySatellite | int | str]
 
-#: PRODUCT defaults: the minimum elevation of a pass and the twilight altitude of the Sun.
-DEFAULT_MIN_ELEVATION_DEG = 10.0
-DEFAULT_TWILIGHT_DEG = -6.0
-DEFAULT_DAYS = 10.0
 DEFAULT_CHUNK = 256
 _MAX_DAYS = 366.0
 _PAD = timedelta(days=1)
@@ -117,6 +116,8 @@ def find_passes_many(
     chunk_size: int = DEFAULT_CHUNK,
     offline: bool = False,
     allow_stale: bool = False,
+    workers: int = 1,
+    client: Any = None,
 ) -> list[list[Pass]]:
     """:func:`find_passes` for many observers at once: one list of passes per observer.
 
@@ -124,6 +125,10 @@ def find_passes_many(
     and the Sun are propagated, and the Earth's shadow searched, once for all of them;
     observers are then processed ``chunk_size`` at a time in vectorised batches, which
     bounds the memory used (some tens of MB per 256 observers for a 10-day window).
+
+    ``workers`` > 1 searches the chunks in that many worker processes of this machine;
+    ``client``, a ``dask.distributed.Client``, searches them on its cluster instead. Either
+    way the results are the same as in one process, in the observers' order.
     """
     return list(
         iter_passes_many(
@@ -137,6 +142,8 @@ def find_passes_many(
             chunk_size=chunk_size,
             offline=offline,
             allow_stale=allow_stale,
+            workers=workers,
+            client=client,
         )
     )
 
@@ -154,13 +161,16 @@ def iter_passes_many(
     chunk_size: int = DEFAULT_CHUNK,
     offline: bool = False,
     allow_stale: bool = False,
+    workers: int = 1,
+    client: Any = None,
 ) -> Iterator[list[Pass]]:
     """Like :func:`find_passes_many`, but yields each observer's passes as soon as its chunk is done.
 
     Arguments are checked before the first item is produced; memory stays bounded by one
-    chunk whatever the number of observers.
+    chunk whatever the number of observers (a few chunks per worker with ``workers`` or ``client``).
     """
-    if _is_sequence(satellite):
+    check_workers(workers)
+    if _is_sequence(satellite):  # several satellites: searched in this process
         fleet, begin, duration_s = _prepare_fleet(
             observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
             offline, allow_stale,
@@ -171,7 +181,15 @@ def iter_passes_many(
     track = _prepare_many(
         observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
     )
-    return _iter_chunks(track, observers, min_elevation_deg, twilight_deg, visible_only, chunk_size)
+    if track is None:
+        return iter(())
+    settings = (float(min_elevation_deg), float(twilight_deg), bool(visible_only))
+    if client is not None:
+        return iter_on_dask(client, track, observers, chunk_size, settings)
+    workers = min(workers, -(-len(observers) // chunk_size))  # no more processes than chunks
+    if workers > 1:
+        return iter_in_processes(track, observers, chunk_size, workers, settings)
+    return _iter_chunks(track, observers, chunk_size, settings)
 
 
 # --------------------------------------------------------------------------- argument checks and chunks
@@ -318,20 +336,7 @@ def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
 
 
 def _iter_chunks(
-    track: Track | None,
-    observers: Sequence[Observer],
-    min_elevation_deg: float,
-    twilight_deg: float,
-    visible_only: bool,
-    chunk_size: int,
+    track: Track, observers: Sequence[Observer], chunk_size: int, settings: tuple[float, float, bool]
 ) -> Iterator[list[Pass]]:
-    if track is None:
-        return
     for first in range(0, len(observers), chunk_size):
-        chunk = observers[first : first + chunk_size]
-        sites = Sites.from_geodetic(
-            [o.latitude_deg for o in chunk], [o.longitude_deg for o in chunk], [o.elevation_m for o in chunk]
-        )
-        yield from observer_passes(
-            track, sites, float(min_elevation_deg), float(twilight_deg), visible_only, chunk
-        )
+        yield from chunk_passes(track, observers[first : first + chunk_size], *settings)

@@ -72,3 +72,21 @@ def _passes_above(track: Track, sites: Sites, min_elevation_deg: float) -> tuple
     horizon_start, horizon_end = times[2][chosen], times[3][chosen]
     overlap = (passes.end >= 0.0) & (passes.start <= track.duration_s)
     return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
+
+
+def chunk_passes(
+    track: Track,
+    observers: Sequence[Observer],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+) -> list[list[Pass]]:
+    """:func:`observer_passes` for a chunk of :class:`Observer` objects: the unit of work that
+    runs in this process, in a worker process or on a cluster."""
+    sites = Sites.from_geodetic(
+        [o.latitude_deg for o in observers],
+        [o.longitude_deg for o in observers],
+        [o.elevation_m for o in observers],
+    )
+    thresholds = float(min_elevation_deg), float(twilight_deg)
+    return observer_passes(track, sites, *thresholds, visible_only, observers)

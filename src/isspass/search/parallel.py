@@ -1,0 +1,137 @@
+"""Chunks of observers searched elsewhere: in worker processes on this machine, or on a Dask cluster.
+
+Results come back in the observers' order, with a bounded number of chunks in flight.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+from sgp4.api import WGS72, Satrec
+
+from ..model import Observer, Pass
+from .passes import chunk_passes
+from .track import Track
+
+#: Chunks submitted ahead of the one being yielded, per worker: enough to keep every worker
+#: busy, few enough that memory stays bounded whatever the number of observers.
+_AHEAD_PER_WORKER = 2
+
+_SATREC_FIELDS = (
+    "satnum", "jdsatepoch", "jdsatepochF", "bstar", "ndot", "nddot", "ecco", "argpo", "inclo", "mo",
+    "no_kozai", "nodeo", "operationmode",
+)  # fmt: skip
+#: What a TLE says besides the mean elements (the revolution number numbers the passes).
+_SATREC_LABELS = ("revnum", "elnum", "epochyr", "epochdays", "classification", "intldesg", "ephtype")
+
+
+def _satrec_from(state: tuple[Any, ...], labels: tuple[Any, ...] = ()) -> Satrec:
+    """A Satrec rebuilt from its mean elements: propagates exactly as the original (same
+    initialisation as ``twoline2rv``, and the epoch split restored to the bit)."""
+    values = dict(zip(_SATREC_FIELDS, state, strict=True))
+    satrec = Satrec()
+    satrec.sgp4init(
+        WGS72, values["operationmode"], values["satnum"],
+        values["jdsatepoch"] + values["jdsatepochF"] - 2433281.5, values["bstar"], values["ndot"],
+        values["nddot"], values["ecco"], values["argpo"], values["inclo"], values["mo"],
+        values["no_kozai"], values["nodeo"],
+    )  # fmt: skip
+    satrec.jdsatepoch, satrec.jdsatepochF = values["jdsatepoch"], values["jdsatepochF"]
+    for name, value in zip(_SATREC_LABELS, labels, strict=False):
+        setattr(satrec, name, value)
+    return satrec
+
+
+def _reduce_satrec(satrec: Satrec) -> tuple[Callable[..., Satrec], tuple[Any, ...]]:
+    state = tuple(getattr(satrec, name) for name in _SATREC_FIELDS)
+    return _satrec_from, (state, tuple(getattr(satrec, name) for name in _SATREC_LABELS))
+
+
+# sgp4's Satrec cannot be pickled on its own; a track sent to a worker carries one.
+copyreg.pickle(Satrec, _reduce_satrec)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_workers(workers: int) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, not {workers!r}")
+    return workers
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_worker_track: list[Track] = []  # the track of this worker process, set once when it starts
+
+
+def _start_worker(track: Track) -> None:
+    _worker_track[:] = [track]
+
+
+def _worker_chunk(observers: Sequence[Observer], settings: tuple[float, float, bool]) -> list[list[Pass]]:
+    return chunk_passes(_worker_track[0], observers, *settings)
+
+
+def iter_in_processes(
+    track: Track,
+    observers: Sequence[Observer],
+    chunk_size: int,
+    workers: int,
+    settings: tuple[float, float, bool],
+) -> Iterator[list[Pass]]:
+    """Each observer's passes, in order, searched ``chunk_size`` observers at a time by
+    ``workers`` processes (spawned: safe beside threads); the track is sent to each once."""
+    starts = range(0, len(observers), chunk_size)
+    context = get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(track,))
+    with pool:
+        pending: deque[Future[list[list[Pass]]]] = deque()
+        for first in starts:
+            pending.append(pool.submit(_worker_chunk, observers[first : first + chunk_size], settings))
+            if len(pending) >= workers * _AHEAD_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+def _dask_chunk(
+    track: Track, observers: Sequence[Observer], settings: tuple[float, float, bool]
+) -> list[list[Pass]]:
+    return chunk_passes(track, observers, *settings)
+
+
+def iter_on_dask(
+    client: Any,
+    track: Track,
+    observers: Sequence[Observer],
+    chunk_size: int,
+    settings: tuple[float, float, bool],
+) -> Iterator[list[Pass]]:
+    """Each observer's passes, in order, searched on the cluster behind a
+    ``dask.distributed.Client``: the track is scattered to every worker once, then each chunk
+    is a task; at most two chunks per worker thread are in flight."""
+    shared = client.scatter(track, broadcast=True)
+    ahead = max(2, _AHEAD_PER_WORKER * sum(client.nthreads().values()))
+    pending: deque[Any] = deque()
+    for first in range(0, len(observers), chunk_size):
+        chunk = list(observers[first : first + chunk_size])
+        pending.append(client.submit(_dask_chunk, shared, chunk, settings, pure=False))
+        if len(pending) >= ahead:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
