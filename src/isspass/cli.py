@@ -850,8 +850,8 @@ def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
 @click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
               help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1, 1024), default=None, metavar="N",
-              help="Worker processes searching the places [default: the machine's cores].")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 1024), default=1, show_default=True, metavar="N",
+              help="Worker processes searching the places (see the README before raising it).")  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS",
               help="Search on a Dask cluster instead (tcp://host:8786); needs isspass[dask].")  # fmt: skip
 @options("output", *PASS_OPTIONS)
@@ -898,7 +898,6 @@ def _batch(
     from .formats import batch_csv_header, batch_csv_row, batch_json_line
     from .locations import read_locations
     from .search import check_window, iter_passes_many
-    from .search.parallel import default_workers
 
     shown = inert(locations)
 
@@ -928,7 +927,7 @@ def _batch(
         min_elevation_deg=s.min_elevation,
         twilight_deg=s.twilight,
         visible_only=not s.all,
-        workers=default_workers() if workers is None else workers,
+        workers=workers,
         client=client,
     )
     show_bar = sys.stderr is not None and sys.stderr.isatty()

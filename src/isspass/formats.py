@@ -480,7 +480,7 @@ def csv_header() -> list[str]:
     for name in _CSV_POINTS:
         columns += [
             f"{name}_utc",
-            f"{name}local_time",
+            f"{name}_local",
             f"{name}_altitude",
             f"{name}_azimuth",
             f"{name}_direction",
