@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -467,16 +467,23 @@ def _chart_pngs(report: Report, s: Settings) -> list[bytes]:
     return [chart_png(sky_chart(v, s.chart_orientation), MAIL_CHART_WIDTH_PX) for v in sky_views(report)]
 
 
-def _report(ctx: click.Context, s: Settings, days: float | None = None) -> Report:
-    """The passes the options ask for over ``days`` (default ``--days``): the main command's and chart's."""
+def _report(
+    ctx: click.Context,
+    s: Settings,
+    days: float | None = None,
+    until: Callable[[datetime, ZoneInfo], datetime] | None = None,
+) -> Report:
+    """The passes the options ask for over ``days`` (default ``--days``), or from the start
+    ``until(start, zone)``: what the main command, chart and tonight list."""
     from .formats import Criteria, Report
     from .search import check_window, find_passes
 
-
-    days = s.days if days is None else days
     where = resolve_location(ctx, s)
     observer, zone_name = where.observer, where.timezone
     start = _parse_start(s.start, ZoneInfo(zone_name)).astimezone(timezone.utc)
+    if until is not None:
+        days = (until(start, ZoneInfo(zone_name)) - start).total_seconds() / 86400.0
+    days = s.days if days is None else days
     check_window(start, days)
     chosen = _chosen(s, start, days)
     skipped: list[IsspassWarning] = []
@@ -774,17 +781,8 @@ def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float
 
 def _tonight(ctx: click.Context, s: Settings) -> None:
     from .cache import ElementCache
-    from .formats import Criteria, Report
     from .groups import TONIGHT_GROUPS, GroupCache
-    from .search import check_window, find_passes
 
-    where = resolve_location(ctx, s)
-    observer, zone_name = where.observer, where.timezone
-    zone = ZoneInfo(zone_name)
-    start = _parse_start(s.start, zone).astimezone(timezone.utc)
-    end = _tonight_end(start, zone)
-    days = (end - start).total_seconds() / 86400.0
-    check_window(start, days)
     cached = [g for g in TONIGHT_GROUPS if GroupCache(ElementCache()).path(g) is not None]
     note = None
     if cached:
@@ -799,35 +797,8 @@ def _tonight(ctx: click.Context, s: Settings) -> None:
             "No satellite groups are cached: this is the ISS alone. For every bright satellite, run "
             "'isspass update --group visual --group stations' once a day."
         )
-    chosen = _chosen(s, start, days)
-    skipped: list[IsspassWarning] = []
-    with _left_out(skipped):
-        passes = find_passes(
-            observer,
-            start,
-            days,
-            satellite=chosen.request,
-            min_elevation_deg=s.min_elevation,
-            twilight_deg=s.twilight,
-        )
-    report = Report(
-        observer=observer,
-        timezone=zone_name,
-        satellite=chosen.satellites[0],
-        satellites=chosen.several,
-        start=start,
-        end=end,
-        criteria=Criteria(
-            min_elevation_deg=s.min_elevation,
-            twilight_deg=s.twilight,
-            visible_only=True,
-            min_peak_deg=s.min_peak,
-            brighter_than=s.brighter_than,
-        ),
-        passes=tuple(_select(passes, s)),
-        warnings=(*chosen.warnings, *skipped),
-        place=where.place,
-        place_note=where.note,
+    report = replace(
+        _report(ctx, s, until=_tonight_end),
         elements_text=elements_text,
         note=note if s.format == "text" else None,
     )
