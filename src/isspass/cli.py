@@ -14,15 +14,17 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
 from click.core import ParameterSource
 
 from . import __version__
+from .cli_group import CliError, IsspassGroup, library_errors, say
+from .cli_output import emit, stdout, stdout_errors
 from .cli_places import PROCESS, places_command, resolve_location
-from .config import CONFIG_ENV, config_path, load_config
+from .config import CONFIG_ENV, config_path
 from .errors import (
     EXIT_BAD_ROWS,
     EXIT_CONFIG,
@@ -30,16 +32,11 @@ from .errors import (
     EXIT_NETWORK,
     EXIT_OK,
     EXIT_USAGE,
-    ConfigError,
     ElementsError,
     ElementsMissingError,
-    IsspassError,
     IsspassWarning,
-    OutputError,
     SatelliteSkippedWarning,
-    exit_code,
 )
-from .helptext import SectionedGroup, SectionedHelp
 from .inputs import ELEMENTS_LIMIT_BYTES, iter_file_lines_bounded, iter_lines_bounded, read_stream_bounded
 from .options import (
     MAIL_OPTIONS,
@@ -73,143 +70,6 @@ if TYPE_CHECKING:
 # so that --help and --version answer at once.
 
 
-class CliError(click.ClickException):
-    """A user-facing error with its exit code."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-@contextlib.contextmanager
-def _library_errors() -> Iterator[None]:
-    """Library errors become one line and their documented exit code."""
-    try:
-        yield
-    except IsspassError as exc:
-        raise CliError(str(exc), exit_code(exc)) from None
-
-
-# --------------------------------------------------------------------------- the group
-
-
-class IsspassCommand(SectionedHelp):
-    """A subcommand: its help in the README's sections, and what Click prints for it while parsing
-    (``--help``) fails in one line too."""
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
-        with _printing():
-            return super().make_context(info_name, args, parent, **extra)
-
-
-class IsspassGroup(SectionedGroup):
-    """The command group: loads the config file as Click's default map and keeps errors to one line.
-
-    Its help and its subcommands' list their options under the README's headings (helptext).
-    """
-
-    command_class = IsspassCommand
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
-        if "default_map" not in extra:
-            try:
-                config = load_config()
-            except ConfigError as exc:
-                raise CliError(str(exc), EXIT_CONFIG) from None
-            problem = _config_problem(config, self)
-            if problem is not None:
-                raise CliError(f"config file {inert(str(config_path()))}: {problem}", EXIT_CONFIG)
-            for param in self.params:
-                if getattr(param, "multiple", False) and isinstance(config.get(param.name or ""), str):
-                    config[param.name or ""] = [config[param.name or ""]]  # one address for a list
-            extra["default_map"] = config
-        with _printing():  # --help and --version print while the options are parsed
-            return super().make_context(info_name, args, parent, **extra)
-
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            result = super().main(args, prog_name or "isspass", complete_var, False, **extra)
-        except click.exceptions.UsageError as exc:
-            _fail(_usage_message(exc), _usage_exit_code(exc))
-        except click.ClickException as exc:
-            _fail(exc.format_message(), exc.exit_code)
-        except click.exceptions.Abort:
-            _fail("aborted", EXIT_ERROR)
-        except BrokenPipeError:
-            sys.exit(EXIT_OK)
-        sys.exit(result if isinstance(result, int) else EXIT_OK)
-
-
-def _config_problem(table: dict[str, Any], command: click.Command) -> str | None:
-    """What is wrong with a config table for ``command`` (its own options, or a subcommand's table)."""
-    options = [p for p in command.params if isinstance(p, click.Option) and p.name not in NOT_CONFIGURABLE]
-    params = {p.name: p for p in options}
-    commands = command.commands if isinstance(command, click.Group) else {}
-    for key, value in table.items():
-        shown = inert(key, 40)
-        if key in commands and isinstance(value, dict):
-            problem = _config_problem(value, commands[key])
-            if problem is not None:
-                return f"[{shown}] {problem}"
-            continue
-        param = params.get(key)
-        if key == "smtp_password":
-            from .mail import PASSWORD_ENV
-
-            return f"the SMTP password is read from {PASSWORD_ENV} only, never from the config file"
-        if param is None:
-            return f"unknown setting '{shown}'"
-        if getattr(param, "multiple", False) and isinstance(value, list):
-            if all(isinstance(item, str) for item in value):
-                continue
-            return f"{shown} must be a list of texts"
-        if param.is_flag and not isinstance(value, bool):
-            return f"{shown} must be true or false, not {inert(repr(value), 40)}"
-        if not param.is_flag and (isinstance(value, (bool, dict, list)) or value is None):
-            return f"{shown} must be a single number or text, not {inert(repr(value), 40)}"
-    return None
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"isspass: {inert(message, 2000)}", err=True)  # one line, whatever went into it
-    sys.exit(code)
-
-
-def _source_of(exc: click.exceptions.UsageError) -> ParameterSource | None:
-    param = getattr(exc, "param", None)
-    if exc.ctx is None or param is None or param.name is None:
-        return None
-    return exc.ctx.get_parameter_source(param.name)
-
-
-def _usage_message(exc: click.exceptions.UsageError) -> str:
-    message = exc.format_message().replace("\n", " ")
-    source = _source_of(exc)
-    if source is ParameterSource.DEFAULT_MAP:
-        return f"config file {config_path()}: {message}"
-    if source is ParameterSource.ENVIRONMENT:
-        param = exc.param
-        names = getattr(param, "envvar", None) or "the environment"
-        return f"environment variable {names}: {message}"
-    return f"{message} (see 'isspass --help')"
-
-
-def _usage_exit_code(exc: click.exceptions.UsageError) -> int:
-    source = _source_of(exc)
-    if source in (ParameterSource.DEFAULT_MAP, ParameterSource.ENVIRONMENT):
-        return EXIT_CONFIG
-    return EXIT_USAGE
-
-
-
-
 @click.group(
     cls=IsspassGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
@@ -230,7 +90,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
     ctx.obj = Settings(**values)
     if ctx.invoked_subcommand is not None:
         return
-    with _library_errors():
+    with library_errors():
         _predict(ctx, ctx.obj)
 
 
@@ -450,7 +310,7 @@ def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: S
 
 
     if mail is None or s.output is not None:
-        _emit(_render(report, s), s.output)
+        emit(_render(report, s), s.output)
     if mail is not None:
         send(compose(report, mail, warnings, _chart_pngs(report, s)), mail)
 
@@ -539,63 +399,6 @@ def _select(passes: list[Pass], s: Settings) -> list[Pass]:
     return passes
 
 
-def _emit(text: str, output: str | None) -> None:
-    """The report to stdout, or to ``--output`` by the output-file rules (storage.open_output)."""
-    if output is None or output == "-":
-        with _stdout_errors():
-            stream = _stdout()
-            click.echo(text, nl=False, file=stream)
-            stream.flush()
-        return
-    write_output(output, text.encode("utf-8"))
-
-
-def _stdout() -> IO[str]:
-    """Standard output, or OutputError when the command was started without one (``>&-``)."""
-    stream = sys.stdout
-    if stream is None or stream.closed:
-        raise OutputError("cannot write to standard output: it is closed")
-    return stream
-
-
-@contextlib.contextmanager
-def _stdout_errors() -> Iterator[None]:
-    """A full disk behind stdout is one line, not a traceback; a reader that went away
-    (``isspass … | head -1``) wants no more, and the run ends quietly with success."""
-    try:
-        yield
-    except BrokenPipeError:
-        _silence_stdout()
-        raise click.exceptions.Exit(EXIT_OK) from None
-    except OSError as exc:
-        _silence_stdout()
-        raise OutputError(f"cannot write to standard output ({exc.strerror or exc})") from None
-
-
-def _silence_stdout() -> None:
-    """Point stdout at the null device: what is still buffered must not fail again at exit
-    (the interpreter's last flush would print a traceback and exit 120)."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, sys.stdout.fileno())
-        finally:
-            os.close(null)
-
-
-@contextlib.contextmanager
-def _printing() -> Iterator[None]:
-    """What a command (or Click, for --help) prints on stdout: a failure is one line and exit 1."""
-    with _library_errors(), _stdout_errors():
-        yield
-
-
-def _say(line: str) -> None:
-    """One line for a person on stdout."""
-    with _printing():
-        click.echo(line)
-
-
 _SOURCES = {
     ParameterSource.COMMANDLINE: "command line",
     ParameterSource.ENVIRONMENT: "environment",
@@ -630,9 +433,9 @@ def show_config(ctx: click.Context, **_: Any) -> None:
 
     path = config_path()
     state = "" if path.exists() else " (not present)"
-    _say(f"config file: {inert(str(path))}{state}  (set {CONFIG_ENV} to use another)")
-    _say(f"command: {inert(str(_command_path()))}  (the absolute path to put in a crontab)")
-    _say(f"state: {inert(str(state_dir()))}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
+    say(f"config file: {inert(str(path))}{state}  (set {CONFIG_ENV} to use another)")
+    say(f"command: {inert(str(_command_path()))}  (the absolute path to put in a crontab)")
+    say(f"state: {inert(str(state_dir()))}  (what --only-new announced; ISSPASS_STATE_DIR moves it)")
     for param in cli.params:
         name = param.name
         if name is None or name in NOT_CONFIGURABLE or not isinstance(param, click.Option):
@@ -650,7 +453,7 @@ def show_config(ctx: click.Context, **_: Any) -> None:
                 shown = f"(from the location: {timezone_at(lat, lon)})"
             elif place is not None:
                 shown = "(from the place)"
-        _say(f"{name.replace('_', '-'):>14} = {inert(str(shown))}  [{where}]")  # values from outside
+        say(f"{name.replace('_', '-'):>14} = {inert(str(shown))}  [{where}]")  # values from outside
 
 
 def _command_path() -> str:
@@ -698,7 +501,7 @@ def update_command(
     s = given.given_in(ctx)
     if s.offline:
         raise CliError("network use is disabled (--offline or offline = true): not updating", EXIT_NETWORK)
-    with _library_errors():
+    with library_errors():
         _update(ctx, s, satellites, groups)
 
 
@@ -720,7 +523,7 @@ def _update(
     code = EXIT_OK
     for position, item in enumerate(wanted):
         if isinstance(item, int) and item in brought:
-            _say(f"elements for {item} came with a group")
+            say(f"elements for {item} came with a group")
             continue
         if isinstance(item, str):
             result: UpdateResult | GroupUpdate = update_group(
@@ -731,7 +534,7 @@ def _update(
         else:
             result = update_elements(item, cache=cache, base_url=s.elements_url, explicit=True)
         if result.ok:
-            _say(result.message)
+            say(result.message)
             continue
         click.echo(f"isspass: {result.message}", err=True)
         if position + 1 < len(wanted):
@@ -743,7 +546,7 @@ def _update(
     if s.oem_url != "none":  # another server (NASA's): asked whatever CelesTrak answered
         result = update_trajectory(cache=TrajectoryCache(cache.directory), url=s.oem_url)
         if result.ok:
-            _say(result.message)
+            say(result.message)
         else:
             click.echo(f"isspass: {result.message}", err=True)
             if code == EXIT_OK:
@@ -775,7 +578,7 @@ def tonight_command(ctx: click.Context, given: Settings, tonight_brighter: float
     and how to fetch the groups. Exit code 0 with passes or without.
     """
     s = replace(given.given_in(ctx), brighter_than=tonight_brighter, all=False)
-    with _library_errors():
+    with library_errors():
         _tonight(ctx, s)
 
 
@@ -804,7 +607,7 @@ def _tonight(ctx: click.Context, s: Settings) -> None:
     )
     if note is not None and s.format != "text":
         click.echo(f"isspass: note: {note}", err=True)
-    _emit(_render(report, s), s.output)
+    emit(_render(report, s), s.output)
 
 
 def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
@@ -840,7 +643,7 @@ def batch_command(
     """
     s = given.given_in(ctx)
     output = ctx.params["output"]  # batch's own: the main command's --output is for its report
-    with _library_errors(), _cluster(scheduler) as client:
+    with library_errors(), _cluster(scheduler) as client:
         _batch(s, locations, fmt, output, workers, client)
 
 
@@ -936,8 +739,8 @@ class _Null(io.StringIO):
 @contextlib.contextmanager
 def _destination(output: str | None) -> Iterator[IO[str]]:
     if output is None or output == "-":
-        with _stdout_errors():
-            stream = _stdout()
+        with stdout_errors():
+            stream = stdout()
             yield stream
             stream.flush()
         return
@@ -956,9 +759,9 @@ def elements_command() -> None:
     from .sources import known_histories
 
     cache = ElementCache()
-    with _library_errors():
+    with library_errors():
         now = now_utc()
-    _say(f"cache: {inert(str(cache.directory))}")
+    say(f"cache: {inert(str(cache.directory))}")
     records = cache.records()
     for e in cache.load_all() + bundled_elements():
         line = (
@@ -969,18 +772,18 @@ def elements_command() -> None:
         if record is not None and e.source.startswith("cache") and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        _say(line)
+        say(line)
     for history in known_histories(cache):
         if len(history.sets) < 2:
             continue
         first, last = history.sets[0].epoch, history.newest.epoch
         count = len(history.manoeuvres)
-        _say(
+        say(
             f"{history.norad_id:>6}  history: {len(history.sets)} sets, {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
             f"{count} manoeuvre{'' if count == 1 else 's'} detected"
         )
         for manoeuvre in history.manoeuvres:
-            _say(
+            say(
                 f"{history.norad_id:>6}  {manoeuvre.describe()} (between the sets of "
                 f"{manoeuvre.before:%Y-%m-%d %H:%M} and {manoeuvre.after:%Y-%m-%d %H:%M} UTC)"
             )
@@ -988,7 +791,7 @@ def elements_command() -> None:
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
             failed = f"last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}"
-            _say(f"{norad_id:>6}  {failed}")
+            say(f"{norad_id:>6}  {failed}")
     _list_groups(cache, now)
     for problem in cache.problems():
         click.echo(f"isspass: warning: {problem}", err=True)
@@ -1049,11 +852,11 @@ def _list_groups(cache: ElementCache, now: datetime) -> None:
         if record is not None and record.last_success is not None:
             fetched = datetime.fromtimestamp(record.last_success, timezone.utc)
             line += f", fetched {fetched:%Y-%m-%d %H:%M} UTC"
-        _say(line)
+        say(line)
     for name, record in sorted(records.items()):
         if record.failures and record.last_attempt is not None:
             when = datetime.fromtimestamp(record.last_attempt, timezone.utc)
-            _say(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
+            say(f"group {name}: last fetch failed at {when:%Y-%m-%d %H:%M} UTC: {record.last_error}")
 
 
 @cli.command("chart")
@@ -1079,7 +882,7 @@ def chart_command(
     kind = _chart_kind(output)
     if pass_number is not None and pass_id is not None:
         raise click.UsageError("give --pass or --id, not both", ctx=ctx)
-    with _library_errors():
+    with library_errors():
         report = _report(ctx, s)
         if not report.passes and s.quiet_if_none:
             return
@@ -1095,7 +898,7 @@ def chart_command(
             assert output is not None
             write_output(output, chart_png(drawing, width_px))
         else:
-            _emit(chart_svg(drawing), output)
+            emit(chart_svg(drawing), output)
 
 
 def _chart_kind(output: str | None) -> str:
