@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from .model import Elements, Observer, Pass, PassPoint, PassType, Satellite, SatelliteId, compass_point
     from .oem import parse_oem, read_oem
     from .pass_track import PassTrack, pass_track
-    from .search import find_passes, find_passes_many, iter_passes_many
+    from .passtable import PassTable
+    from .search import find_pass_table, find_passes, find_passes_many, iter_pass_tables, iter_passes_many
     from .selection import FleetChoice, choose_satellites
     from .sources import ElementChoice, ElementPolicy, choose_satellite, load_satellite
     from .trajectory import TrajectorySatellite
@@ -91,6 +92,9 @@ _HOME = {
     "find_passes": "search",
     "find_passes_many": "search",
     "iter_passes_many": "search",
+    "find_pass_table": "search",
+    "iter_pass_tables": "search",
+    "PassTable": "passtable",
     "FleetChoice": "selection",
     "choose_satellites": "selection",
     "ElementChoice": "sources",
@@ -143,6 +147,7 @@ __all__ = [
     "Observer",
     "Pass",
     "PassPoint",
+    "PassTable",
     "PassTrack",
     "PassType",
     "Place",
@@ -166,10 +171,12 @@ __all__ = [
     "choose_satellites",
     "choose_source",
     "compass_point",
+    "find_pass_table",
     "find_passes",
     "find_passes_many",
     "find_place",
     "find_places",
+    "iter_pass_tables",
     "iter_passes_many",
     "load_satellite",
     "load_trajectory",

@@ -50,8 +50,10 @@ from .utc import now_utc
 if TYPE_CHECKING:
     from .announce import AnnounceLog
     from .formats import Report
+    from .locations import Location
     from .mail import MailSettings
     from .model import Pass, Satellite
+    from .passtable import PassTable
     from .sources import ElementChoice
     from .trajectory import TrajectorySatellite
 
@@ -455,8 +457,10 @@ def _tonight_end(start: datetime, zone: ZoneInfo) -> datetime:
 
 @cli.command("batch")
 @click.argument("locations", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
-              help="CSV rows or JSON Lines, one per pass.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+              show_default=True,
+              help="CSV rows or JSON Lines, one per pass; parquet (a file: --output) needs "
+                   "isspass[parquet].")  # fmt: skip
 @click.option("--workers", type=click.IntRange(1, 1024), default=1, show_default=True, metavar="N",
               help="Worker processes searching the places (see the README before raising it).")  # fmt: skip
 @click.option("--scheduler", metavar="ADDRESS",
@@ -502,9 +506,8 @@ def _cluster(address: str | None) -> Iterator[Any]:
 def _batch(
     s: Settings, locations: str, fmt: str, output: str | None, workers: int | None = None, client: Any = None
 ) -> None:
-    from .formats import batch_csv_header, batch_csv_row, batch_json_line
     from .locations import read_locations
-    from .search import check_window, iter_passes_many
+    from .search import check_window, iter_pass_tables, iter_passes_many
 
     shown = inert(locations)
 
@@ -526,25 +529,39 @@ def _batch(
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
     check_window(start, s.days)
     chosen = _chosen(s, start)
-    results = iter_passes_many(
-        [place.observer for place in places],
-        start,
-        s.days,
-        satellite=chosen.request,
-        min_elevation_deg=s.min_elevation,
-        twilight_deg=s.twilight,
-        visible_only=not s.all,
-        workers=workers,
-        client=client,
-    )
+    if fmt == "parquet" and (output is None or output == "-"):
+        raise click.UsageError("--format parquet writes a file: give --output FILE")
+    how = dict(
+        min_elevation_deg=s.min_elevation, twilight_deg=s.twilight, visible_only=not s.all,
+        workers=workers, client=client,
+    )  # fmt: skip
+    observers = [place.observer for place in places]
+    if len(chosen.satellites) == 1:
+        tables = iter_pass_tables(observers, start, s.days, satellite=chosen.request, **how)
+        _batch_tables(s, places, tables, fmt, output)
+    else:
+        if fmt == "parquet":
+            raise click.UsageError("--format parquet is for one satellite at a time")
+        results = iter_passes_many(observers, start, s.days, satellite=chosen.request, **how)
+        _batch_passes(s, places, results, fmt, output)
+    if errors:
+        raise CliError(
+            f"{len(errors)} of {len(errors) + len(places)} location rows were skipped", EXIT_BAD_ROWS
+        )
+
+
+def _progress(count: int) -> Any:
+    """A progress bar over the places on stderr, shown only when stderr is a terminal."""
     show_bar = sys.stderr is not None and sys.stderr.isatty()
-    with (
-        _left_out([]),
-        _destination(output) as out,
-        click.progressbar(
-            length=len(places), label="observers", file=sys.stderr if show_bar else _Null()
-        ) as bar,
-    ):
+    return click.progressbar(length=count, label="observers", file=sys.stderr if show_bar else _Null())
+
+
+def _batch_passes(s: Settings, places: Sequence[Location], results: Iterator[list[Pass]], fmt: str,
+                  output: str | None) -> None:  # fmt: skip
+    """Batch rows rendered pass by pass (several satellites, merged per place)."""
+    from .formats import batch_csv_header, batch_csv_row, batch_json_line
+
+    with _left_out([]), _destination(output) as out, _progress(len(places)) as bar:
         if fmt == "csv":
             out.write(batch_csv_header())
         for place, passes in zip(places, results, strict=True):
@@ -556,10 +573,53 @@ def _batch(
                 render = batch_csv_row if fmt == "csv" else batch_json_line
                 out.writelines(render(place, zone_name, p) for p in chosen)
             bar.update(1)
-    if errors:
-        raise CliError(
-            f"{len(errors)} of {len(errors) + len(places)} location rows were skipped", EXIT_BAD_ROWS
-        )
+
+
+def _batch_tables(s: Settings, places: Sequence[Location], tables: Iterator[PassTable], fmt: str,
+                  output: str | None) -> None:  # fmt: skip
+    """Batch rows written a table (a chunk of places) at a time, no Pass object built."""
+    from .table_formats import TABLE_WRITERS, LocalTimes, ParquetWriter, batch_header, select_rows
+
+    zones: dict[int, str] = {}
+
+    def zone_names(table: PassTable) -> dict[int, str]:
+        for k in set(table.observer.tolist()) - zones.keys():
+            place = places[k]
+            o = place.observer
+            zones[k] = place.timezone or timezone_at(o.latitude_deg, o.longitude_deg)
+        return zones
+
+    done = 0
+    with _progress(len(places)) as bar:
+        if fmt == "parquet":
+            assert output is not None
+            with open_output(output, "wb", encoding=None) as handle:
+                try:
+                    writer = ParquetWriter(handle)
+                except ImportError:
+                    raise CliError("--format parquet needs pyarrow: pip install 'isspass[parquet]'",
+                                   EXIT_USAGE) from None  # fmt: skip
+                for table in tables:
+                    writer.write(select_rows(table, s.min_peak, s.brighter_than), places, zone_names(table))
+                    done = _advance(bar, len(places), done)
+                writer.close()
+            return
+        times, write = LocalTimes(), TABLE_WRITERS[fmt]
+        with _destination(output) as out:
+            out.write(batch_header(fmt))
+            for table in tables:
+                chosen = select_rows(table, s.min_peak, s.brighter_than)
+                out.write(write(chosen, places, zone_names(table), times))
+                done = _advance(bar, len(places), done)
+
+
+def _advance(bar: Any, count: int, done: int) -> int:
+    """Move the bar over the places of one more chunk (tables come a chunk of places each)."""
+    from .search import DEFAULT_CHUNK
+
+    step = min(DEFAULT_CHUNK, count - done)
+    bar.update(step)
+    return done + step
 
 
 class _Null(io.StringIO):

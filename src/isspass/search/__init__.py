@@ -27,6 +27,7 @@ from ..arguments import friendly_keywords
 from ..defaults import DEFAULT_DAYS, DEFAULT_MIN_ELEVATION_DEG, DEFAULT_TWILIGHT_DEG
 from ..errors import WindowError
 from ..model import Observer, Pass, Satellite
+from ..passtable import PassTable, concat_tables
 from ..sky import ephemeris_span
 from ..sources import ElementPolicy, load_satellite
 from ..trajectory import TrajectorySatellite
@@ -34,7 +35,7 @@ from ..trajectory_policy import choose_source
 from ..utc import naive_message, now_utc
 from .fleet import iter_fleet_passes, unique_satellites
 from .parallel import check_workers, iter_in_processes, iter_on_dask
-from .passes import chunk_passes
+from .passes import chunk_table
 from .track import Track, check_predictable
 
 #: What the search accepts as ``satellite``: one, given or to be looked up, or a sequence of them.
@@ -178,6 +179,65 @@ def iter_passes_many(
         return iter_fleet_passes(
             fleet, observers, begin, duration_s, min_elevation_deg, twilight_deg, visible_only, chunk_size
         )
+    tables = _tables(
+        observers, start, days, satellite, min_elevation_deg, twilight_deg, visible_only, chunk_size,
+        offline, allow_stale, workers, client,
+    )  # fmt: skip
+    return _per_observer(tables, len(observers), chunk_size)
+
+
+@friendly_keywords
+def iter_pass_tables(
+    observers: Sequence[Observer],
+    start: datetime | None = None,
+    days: float = DEFAULT_DAYS,
+    *,
+    satellite: OneSatellite = None,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
+    twilight_deg: float = DEFAULT_TWILIGHT_DEG,
+    visible_only: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    offline: bool = False,
+    allow_stale: bool = False,
+    workers: int = 1,
+    client: Any = None,
+) -> Iterator[PassTable]:
+    """Like :func:`iter_passes_many`, but yields one :class:`~isspass.PassTable` per chunk of
+    ``chunk_size`` observers, in order, its ``observer`` column indexing ``observers``.
+
+    No :class:`~isspass.Pass` object is built: the columns are what the search computed
+    (``table.to_passes()`` gives the same passes as :func:`find_passes_many`). One satellite.
+    """
+    check_workers(workers)
+    if _is_sequence(satellite):
+        raise TypeError("iter_pass_tables searches one satellite; give a Satellite, a NORAD number or a name")
+    return _tables(
+        observers, start, days, satellite, min_elevation_deg, twilight_deg, visible_only, chunk_size,
+        offline, allow_stale, workers, client,
+    )  # fmt: skip
+
+
+def find_pass_table(observers: Sequence[Observer], *args: Any, **kwargs: Any) -> PassTable | None:
+    """:func:`iter_pass_tables` in one table (None when there are no observers)."""
+    tables = list(iter_pass_tables(observers, *args, **kwargs))
+    return concat_tables(tables) if tables else None
+
+
+def _tables(
+    observers: Sequence[Observer],
+    start: datetime | None,
+    days: float,
+    satellite: OneSatellite,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+    chunk_size: int,
+    offline: bool,
+    allow_stale: bool,
+    workers: int,
+    client: Any,
+) -> Iterator[PassTable]:
+    """The chunks' tables, searched here, in worker processes or on a cluster (arguments checked now)."""
     track = _prepare_many(
         observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
     )
@@ -190,6 +250,13 @@ def iter_passes_many(
     if workers > 1:
         return iter_in_processes(track, observers, chunk_size, workers, settings)
     return _iter_chunks(track, observers, chunk_size, settings)
+
+
+def _per_observer(tables: Iterator[PassTable], count: int, chunk_size: int) -> Iterator[list[Pass]]:
+    """Each observer's passes from the chunks' tables (chunk ``k`` holds observers ``k·chunk_size …``)."""
+    for number, table in enumerate(tables):
+        first = number * chunk_size
+        yield from table.per_observer(min(chunk_size, count - first), first)
 
 
 # --------------------------------------------------------------------------- argument checks and chunks
@@ -337,6 +404,6 @@ def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
 
 def _iter_chunks(
     track: Track, observers: Sequence[Observer], chunk_size: int, settings: tuple[float, float, bool]
-) -> Iterator[list[Pass]]:
+) -> Iterator[PassTable]:
     for first in range(0, len(observers), chunk_size):
-        yield from chunk_passes(track, observers[first : first + chunk_size], *settings)
+        yield chunk_table(track, observers[first : first + chunk_size], *settings).shifted(first)

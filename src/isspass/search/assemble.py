@@ -1,20 +1,20 @@
-"""The result objects: Pass and PassPoint for every wanted pass of a chunk of observers.
+"""The results of a chunk of observers: a PassTable (and from it Pass objects) for every wanted pass.
 
-Every event of every pass is looked at in one batch; only the final objects are built one by one.
+Every event of every pass is looked at in one batch, straight into columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import IntEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
-from ..model import Observer, Pass, PassPoint, PassType, SatelliteId
+from ..model import Observer, Pass, PassType
+from ..passtable import NO_ORBIT, PASS_TYPES, PassTable, microseconds_after
 from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
 from .roots import Index, Intervals
@@ -71,75 +71,83 @@ def assemble_passes(
     min_elevation_deg: float,
     observers: Sequence[Observer] | None = None,
 ) -> list[Pass]:
-    """Evaluate every event of the wanted passes in one batch and build the :class:`Pass` objects.
+    """The :class:`Pass` objects of :func:`assemble_table`'s rows, in its order."""
+    table = assemble_table(
+        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg, observers
+    )
+    return table.to_passes()
+
+
+def assemble_table(
+    track: Track,
+    sites: Sites,
+    passes: Intervals,
+    horizon_start: Array,
+    horizon_end: Array,
+    lit: Segments,
+    types: PassTypes,
+    wanted: Index,
+    min_elevation_deg: float,
+    observers: Sequence[Observer] | None = None,
+) -> PassTable:
+    """Evaluate every event of the wanted passes in one batch: a :class:`PassTable`, rows
+    grouped by site (stable: each site's passes keep the order of ``wanted``).
 
     ``observers`` (one per site) give each pass its orbit number and id; without them the
     passes have neither.
     """
+    wanted = wanted[np.argsort(passes.owner[wanted], kind="stable")]
     count = passes.peak.size
     lit_time = per_owner(count, lit.owner, lit.end - lit.start, np.add, 0.0)
     table = event_times(track.shadow, passes, horizon_start, horizon_end, lit)[:, wanted]
-    looks = _look_at_events(track, sites, passes.owner[wanted], table)
+    owner = passes.owner[wanted]
+    looks = _look_at_events(track, sites, owner, table)
     brightest = _brightest_magnitudes(
         track, sites, passes.owner, lit, wanted, count, looks.magnitude[Event.HIGHEST]
     )
-
-    t0 = track.t0
-    ids = _pass_ids(track, observers, passes.owner[wanted], table[Event.CULMINATION])
-    which = SatelliteId(track.satellite.name, track.satellite.norad_id)
-    bands = track.timing_uncertainties_s(table[Event.CULMINATION]).tolist()
-    result = []
-    for col in range(wanted.size):
-        index = int(wanted[col])
-
-        def point(event: Event, col: int = col) -> PassPoint | None:
-            return _pass_point(t0, table, looks, event, col)
-
-        pass_type = types[index]
-        highest_point = point(Event.HIGHEST)
-        culmination = point(Event.CULMINATION)
-        assert culmination is not None
-        result.append(
-            Pass(
-                type=pass_type,
-                rise=point(Event.RISE),  # type: ignore[arg-type]
-                culmination=culmination,
-                set=point(Event.SET),  # type: ignore[arg-type]
-                appears=point(Event.APPEARS),
-                highest=highest_point,
-                disappears=point(Event.DISAPPEARS),
-                horizon_rise=point(Event.HORIZON_RISE),  # type: ignore[arg-type]
-                horizon_set=point(Event.HORIZON_SET),  # type: ignore[arg-type]
-                shadow_entry=point(Event.SHADOW_ENTRY),
-                shadow_exit=point(Event.SHADOW_EXIT),
-                magnitude=None if highest_point is None else highest_point.magnitude,
-                brightest_magnitude=None if np.isnan(brightest[col]) else float(brightest[col]),
-                visible_duration_s=float(lit_time[index]) if pass_type is PassType.VISIBLE else 0.0,
-                min_elevation_deg=min_elevation_deg,
-                timing_uncertainty_s=bands[col],
-                orbit_number=ids[col][0],
-                id=ids[col][1],
-                satellite=which,
-            )
-        )
-    return result
+    orbits, ids = _pass_ids(track, observers, owner, table[Event.CULMINATION])
+    codes = np.zeros(wanted.size, dtype=np.int8)
+    for code, kind in enumerate(PASS_TYPES):
+        codes[types[wanted] == kind] = code
+    visible = types[wanted] == PassType.VISIBLE
+    bands = np.broadcast_to(track.timing_uncertainties_s(table[Event.CULMINATION]), wanted.shape)
+    return PassTable(
+        observer=owner.astype(np.int64),
+        time=microseconds_after(track.t0, table.T),
+        altitude_deg=looks.altitude_deg.T.copy(),
+        azimuth_deg=looks.azimuth_deg.T.copy(),
+        range_km=looks.range_km.T.copy(),
+        sun_altitude_deg=looks.sun_altitude_deg.T.copy(),
+        sunlit=looks.sunlit.T.copy(),
+        point_magnitude=looks.magnitude.T.copy(),
+        type=codes,
+        brightest_magnitude=np.asarray(brightest, dtype=float),
+        visible_duration_s=np.where(visible, lit_time[wanted], 0.0),
+        timing_uncertainty_s=np.array(bands, dtype=float),
+        orbit_number=orbits,
+        id=ids,
+        norad_id=np.full(wanted.size, track.satellite.norad_id, dtype=np.int64),
+        satellite_name=track.satellite.name,
+        min_elevation_deg=min_elevation_deg,
+    )
 
 
 def _pass_ids(
     track: Track, observers: Sequence[Observer] | None, owner: Index, culmination_s: Array
-) -> list[tuple[int | None, str]]:
-    """The orbit number and id of each wanted pass (None and "" without observers, or for a
-    trajectory with no elements to number its revolutions)."""
+) -> tuple[NDArray[np.int64], NDArray[np.str_]]:
+    """The orbit number and id of each wanted pass (NO_ORBIT and "" without observers, or for
+    a trajectory with no elements to number its revolutions)."""
     elements = getattr(track.satellite, "elements", None) or getattr(track.satellite, "reference", None)
     if observers is None or elements is None:
-        return [(None, "")] * owner.size
+        return np.full(owner.size, NO_ORBIT, dtype=np.int64), np.full(owner.size, "", dtype=np.str_)
     latitude = np.array([observers[int(k)].latitude_deg for k in owner], dtype=float)
     numbers = pass_orbit_numbers(elements, track.t0.timestamp() + culmination_s, latitude)
     norad = track.satellite.norad_id
-    return [
-        (int(n), pass_id(norad, int(n), observers[int(k)].latitude_deg, observers[int(k)].longitude_deg))
+    ids = [
+        pass_id(norad, int(n), observers[int(k)].latitude_deg, observers[int(k)].longitude_deg)
         for n, k in zip(numbers, owner, strict=True)
     ]
+    return numbers.astype(np.int64), np.array(ids, dtype=np.str_) if ids else np.full(0, "", dtype=np.str_)
 
 
 def event_times(
@@ -238,20 +246,3 @@ def _brightest_magnitudes(
         brightest = np.fmin(brightest, at_highest)
         brightest[~np.isfinite(brightest)] = np.nan  # unlit passes have none
     return brightest
-
-
-def _pass_point(t0: datetime, table: Array, looks: _Looks, event: Event, col: int) -> PassPoint | None:
-    """The :class:`PassPoint` of one event of one pass, or None when the pass has no such event."""
-    when = table[event, col]
-    if not np.isfinite(when):
-        return None
-    mag = looks.magnitude[event, col]
-    return PassPoint(
-        time=t0 + timedelta(seconds=float(when)),
-        altitude_deg=float(looks.altitude_deg[event, col]),
-        azimuth_deg=float(looks.azimuth_deg[event, col]),
-        range_km=float(looks.range_km[event, col]),
-        sun_altitude_deg=float(looks.sun_altitude_deg[event, col]),
-        sunlit=bool(looks.sunlit[event, col]),
-        magnitude=None if np.isnan(mag) else float(mag),
-    )

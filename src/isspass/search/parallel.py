@@ -1,6 +1,7 @@
 """Chunks of observers searched elsewhere: in worker processes on this machine, or on a Dask cluster.
 
-Results come back in the observers' order, with a bounded number of chunks in flight.
+Results come back as one PassTable per chunk (small to send), in the observers' order, with a
+bounded number of chunks in flight.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from sgp4.api import WGS72, Satrec
 
-from ..model import Observer, Pass
-from .passes import chunk_passes
+from ..model import Observer
+from ..passtable import PassTable
+from .passes import chunk_table
 from .track import Track
 
 #: Chunks submitted ahead of the one being yielded, per worker: enough to keep every worker
@@ -80,8 +82,10 @@ def _start_worker(track: Track) -> None:
     _worker_track[:] = [track]
 
 
-def _worker_chunk(observers: Sequence[Observer], settings: tuple[float, float, bool]) -> list[list[Pass]]:
-    return chunk_passes(_worker_track[0], observers, *settings)
+def _worker_chunk(
+    observers: Sequence[Observer], settings: tuple[float, float, bool], first: int
+) -> PassTable:
+    return chunk_table(_worker_track[0], observers, *settings).shifted(first)
 
 
 def iter_in_processes(
@@ -90,29 +94,30 @@ def iter_in_processes(
     chunk_size: int,
     workers: int,
     settings: tuple[float, float, bool],
-) -> Iterator[list[Pass]]:
-    """Each observer's passes, in order, searched ``chunk_size`` observers at a time by
-    ``workers`` processes (spawned: safe beside threads); the track is sent to each once."""
+) -> Iterator[PassTable]:
+    """The passes of every chunk of ``chunk_size`` observers, in order (observer indices
+    counted over all of ``observers``), searched by ``workers`` processes (spawned: safe
+    beside threads); the track is sent to each once."""
     starts = range(0, len(observers), chunk_size)
     context = get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(track,))
     with pool:
-        pending: deque[Future[list[list[Pass]]]] = deque()
+        pending: deque[Future[PassTable]] = deque()
         for first in starts:
-            pending.append(pool.submit(_worker_chunk, observers[first : first + chunk_size], settings))
+            pending.append(pool.submit(_worker_chunk, observers[first : first + chunk_size], settings, first))
             if len(pending) >= workers * _AHEAD_PER_WORKER:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 # --------------------------------------------------------------------------- Dask
 
 
 def _dask_chunk(
-    track: Track, observers: Sequence[Observer], settings: tuple[float, float, bool]
-) -> list[list[Pass]]:
-    return chunk_passes(track, observers, *settings)
+    track: Track, observers: Sequence[Observer], settings: tuple[float, float, bool], first: int
+) -> PassTable:
+    return chunk_table(track, observers, *settings).shifted(first)
 
 
 def iter_on_dask(
@@ -121,8 +126,8 @@ def iter_on_dask(
     observers: Sequence[Observer],
     chunk_size: int,
     settings: tuple[float, float, bool],
-) -> Iterator[list[Pass]]:
-    """Each observer's passes, in order, searched on the cluster behind a
+) -> Iterator[PassTable]:
+    """The passes of every chunk of observers, in order, searched on the cluster behind a
     ``dask.distributed.Client``: the track is scattered to every worker once, then each chunk
     is a task; at most two chunks per worker thread are in flight."""
     shared = client.scatter(track, broadcast=True)
@@ -130,8 +135,8 @@ def iter_on_dask(
     pending: deque[Any] = deque()
     for first in range(0, len(observers), chunk_size):
         chunk = list(observers[first : first + chunk_size])
-        pending.append(client.submit(_dask_chunk, shared, chunk, settings, pure=False))
+        pending.append(client.submit(_dask_chunk, shared, chunk, settings, first, pure=False))
         if len(pending) >= ahead:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
     while pending:
-        yield from pending.popleft().result()
+        yield pending.popleft().result()

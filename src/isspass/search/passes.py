@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model import Observer, Pass, PassType
+from ..passtable import PassTable
 from ..sky import Array, Sites, sin_altitude_grid
-from .assemble import assemble_passes
+from .assemble import assemble_table
 from .roots import Brackets, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
 from .track import Track
 from .visibility import classify_passes
@@ -30,6 +31,19 @@ def observer_passes(
 
     ``observers``, the sites as given, give the passes their orbit numbers and ids.
     """
+    table = observer_table(track, sites, min_elevation_deg, twilight_deg, visible_only, observers)
+    return table.per_observer(len(sites))
+
+
+def observer_table(
+    track: Track,
+    sites: Sites,
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+    observers: Sequence[Observer] | None = None,
+) -> PassTable:
+    """All passes of the track over a chunk of sites as a :class:`PassTable` (observer = site index)."""
     passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg)
     count = passes.peak.size
 
@@ -37,16 +51,9 @@ def observer_passes(
         passes, horizon_start, horizon_end, track.shadow, sites, track.orbit.sun, twilight_deg
     )
     wanted = np.flatnonzero(types == PassType.VISIBLE) if visible_only else np.arange(count)
-
-    result: list[list[Pass]] = [[] for _ in range(len(sites))]
-    if wanted.size == 0:
-        return result
-    built = assemble_passes(
+    return assemble_table(
         track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg, observers
     )
-    for index, item in zip(wanted.tolist(), built, strict=True):
-        result[int(passes.owner[index])].append(item)
-    return result
 
 
 def _passes_above(track: Track, sites: Sites, min_elevation_deg: float) -> tuple[Intervals, Array, Array]:
@@ -72,6 +79,24 @@ def _passes_above(track: Track, sites: Sites, min_elevation_deg: float) -> tuple
     horizon_start, horizon_end = times[2][chosen], times[3][chosen]
     overlap = (passes.end >= 0.0) & (passes.start <= track.duration_s)
     return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
+
+
+def chunk_table(
+    track: Track,
+    observers: Sequence[Observer],
+    min_elevation_deg: float,
+    twilight_deg: float,
+    visible_only: bool,
+) -> PassTable:
+    """:func:`observer_table` for a chunk of :class:`Observer` objects: the unit of work that
+    runs in this process, in a worker process or on a cluster (a table pickles small)."""
+    sites = Sites.from_geodetic(
+        [o.latitude_deg for o in observers],
+        [o.longitude_deg for o in observers],
+        [o.elevation_m for o in observers],
+    )
+    thresholds = float(min_elevation_deg), float(twilight_deg)
+    return observer_table(track, sites, *thresholds, visible_only, observers)
 
 
 def chunk_passes(
