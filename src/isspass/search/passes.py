@@ -9,14 +9,20 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..model import Observer, Pass, PassType
 from ..passtable import PassTable
 from ..sky import Array, Sites, sin_altitude_grid
 from .assemble import assemble_table
-from .roots import Brackets, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from .prescreen import could_be_visible
+from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
 from .track import Track
 from .visibility import classify_passes
+
+#: Rule out peaks that cannot be visible before refining them when only visible passes are
+#: wanted (:mod:`.prescreen`); off only to check that it changes nothing.
+PRESCREEN = True
 
 
 def observer_passes(
@@ -44,7 +50,8 @@ def observer_table(
     observers: Sequence[Observer] | None = None,
 ) -> PassTable:
     """All passes of the track over a chunk of sites as a :class:`PassTable` (observer = site index)."""
-    passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg)
+    screen = twilight_deg if visible_only and PRESCREEN else None
+    passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg, screen)
     count = passes.peak.size
 
     lit, types = classify_passes(
@@ -56,19 +63,32 @@ def observer_table(
     )
 
 
-def _passes_above(track: Track, sites: Sites, min_elevation_deg: float) -> tuple[Intervals, Array, Array]:
+def _passes_above(
+    track: Track, sites: Sites, min_elevation_deg: float, visible_twilight_deg: float | None = None
+) -> tuple[Intervals, Array, Array]:
     """The passes above ``min_elevation_deg`` overlapping the window, and their horizon crossings (s).
 
     Peaks of the sine of the altitude, refined; the crossings of the minimum elevation and
     of the horizon on either side, all solved in one batch; peaks sharing a pass merged.
+    With ``visible_twilight_deg``, peaks whose pass cannot be visible under that twilight
+    are dropped before refinement (the visible passes are the same, fewer others remain).
     """
     grid = track.grid
     evaluate = track.altitude_evaluator(sites)
     z, z_rate = sin_altitude_grid(sites, track.r_itrs, track.v_itrs)
     level = math.sin(math.radians(min_elevation_deg))
-    owner, peak, value = find_peaks(
-        grid, z, z_rate, evaluate, track.peak_candidates(sites, min_elevation_deg)
-    )
+    near = track.peak_candidates(sites, min_elevation_deg)
+    candidate = near
+    if visible_twilight_deg is not None:
+        visible = could_be_visible(grid, z, track.shadow, sites, track.orbit.sun, visible_twilight_deg)
+
+        def candidate(owner: Index, index: Index) -> NDArray[np.bool_]:
+            keep = near(owner, index)
+            which = np.flatnonzero(keep)
+            keep[which] = visible(owner[which], index[which])
+            return keep
+
+    owner, peak, value = find_peaks(grid, z, z_rate, evaluate, candidate)
     keep = value >= level
     owner, peak, value = owner[keep], peak[keep], value[keep]
     rise, fall = crossing_brackets(grid, z, level, owner, peak, value)
