@@ -13,6 +13,7 @@ every refinement is one vectorised batch over all of a chunk's passes.
 ``track``: the satellite over the window, observer-free, with its eclipses.
 ``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
 via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
+``prescreen``: peaks that cannot become visible passes, dropped before they are refined.
 ``fleet``: many satellites: one Sun for the window, a track each, passes merged in time order.
 """
 
