@@ -10,6 +10,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -570,18 +571,20 @@ def render_ics(report: Report) -> str:
         event.add("dtend", p.disappears.time.astimezone(timezone.utc).replace(microsecond=0))
         event.add(
             "summary",
-            f"{_name_of(report, p)} visible: up to {whole_degrees(p.highest.altitude_deg)} "
-            f"{p.highest.direction}{mag}",
+            _ics_text(
+                f"{_name_of(report, p)} visible: up to {whole_degrees(p.highest.altitude_deg)} "
+                f"{p.highest.direction}{mag}"
+            ),
         )
-        event.add(
-            "description",
+        description = (
             f"Appears {local_time(p.appears.time, zone):%H:%M:%S} at {whole_degrees(p.appears.altitude_deg)} "
             f"{p.appears.direction}, highest {local_time(p.highest.time, zone):%H:%M:%S} at "
             f"{whole_degrees(p.highest.altitude_deg)} {p.highest.direction}, disappears "
             f"{local_time(p.disappears.time, zone):%H:%M:%S} at {whole_degrees(p.disappears.altitude_deg)} "
             f"{p.disappears.direction} ({report.timezone}). Visible for "
-            f"{_duration(p.visible_duration_s)}{mag}.",
+            f"{_duration(p.visible_duration_s)}{mag}."
         )
+        event.add("description", _ics_text(description))
         event.add("geo", vGeo((report.observer.latitude_deg, report.observer.longitude_deg)))
         if report.alarm_s is not None:
             event.add_component(_alarm(report, p))
@@ -594,7 +597,7 @@ def render_ics(report: Report) -> str:
         event.add("dtend", gone.time.astimezone(timezone.utc).replace(microsecond=0) + timedelta(minutes=1))
         event.add("status", "CANCELLED")
         gone_name = "Satellite" if report.several else report.satellite.name
-        event.add("summary", f"{gone_name} pass cancelled (no longer predicted)")
+        event.add("summary", _ics_text(f"{gone_name} pass cancelled (no longer predicted)"))
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 
@@ -614,10 +617,30 @@ def _alarm(report: Report, p: Pass) -> Any:
     alarm.add("trigger", timedelta(seconds=-report.alarm_s))
     alarm.add(
         "description",
-        f"{_name_of(report, p)} appears in {_duration(report.alarm_s).replace('m 00s', 'm')}: "
-        f"up to {p.highest.altitude_deg:.0f}° {p.highest.direction}",
+        _ics_text(
+            f"{_name_of(report, p)} appears in {_duration(report.alarm_s).replace('m 00s', 'm')}: "
+            f"up to {p.highest.altitude_deg:.0f}° {p.highest.direction}"
+        ),
     )
     return alarm
+
+
+def _ics_text(text: str) -> Any:
+    """``text`` as an iCalendar TEXT value, escaped by RFC 5545 alone (icalendar's own escaping
+    first reads a literal backslash-N, as a name may hold, as a line break)."""
+    return _ics_text_type()(text)
+
+
+@lru_cache(maxsize=1)
+def _ics_text_type() -> Any:
+    from icalendar import vText
+
+    class IcsText(vText):  # type: ignore[misc]
+        def to_ical(self) -> bytes:
+            escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            return escaped.replace("\r\n", "\\n").replace("\n", "\\n").encode(self.encoding)
+
+    return IcsText
 
 
 # --------------------------------------------------------------------------- batch rows
