@@ -25,7 +25,7 @@ from .download import DEFAULT_ELEMENTS_URL, check_elements_url, fetch
 from .elements import decode_elements
 from .errors import CacheError, ElementsError, NetworkError, UnreachableError
 from .model import Elements
-from .update import MIN_INTERVAL_S, SAME_EPOCH_S, UpdateStatus, backoff_s
+from .update import SAME_EPOCH_S, UpdateStatus, hold_back
 from .utc import now_posix, utc_from_posix
 
 #: What ``isspass tonight`` predicts: CelesTrak's brightest objects and the space stations.
@@ -180,9 +180,6 @@ class GroupUpdate:
         return self.status in (UpdateStatus.UPDATED, UpdateStatus.RECENT)
 
 
-def _when(seconds: float) -> str:
-    return utc_from_posix(seconds).strftime("%Y-%m-%d %H:%M UTC")
-
 
 def update_group(
     name: str,
@@ -254,30 +251,14 @@ def _update_locked(
 def _too_soon(
     groups: GroupCache, name: str, record: FetchRecord, now: float, explicit: bool
 ) -> GroupUpdate | None:
-    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None."""
-    last_success, what = record.last_success, "fetched"
-    if last_success is None:
-        stored = groups.stored_at(name)  # the history is lost: the file's time still proves a fetch
-        if stored is not None and stored <= max(now, now_posix()) + CLOCK_SKEW_S:
-            last_success, what = stored, "stored"
-    if last_success is not None and now - last_success < MIN_INTERVAL_S:
-        return GroupUpdate(
-            name,
-            UpdateStatus.RECENT,
-            f"the group {name} was {what} at {_when(last_success)}, less than 2 hours ago: not asking "
-            "again, using the cache",
-            tuple(groups.load(name)),
-        )
-    if record.failures and record.last_attempt is not None and not (explicit and not record.reached):
-        wait = backoff_s(record.failures)
-        if now - record.last_attempt < wait:
-            return GroupUpdate(
-                name,
-                UpdateStatus.BACKING_OFF,
-                f"fetching the group {name} failed at {_when(record.last_attempt)} ({record.last_error}); "
-                f"not asking again before {_when(record.last_attempt + wait)}",
-            )
-    return None
+    """The rules of :func:`isspass.update.hold_back` for one group."""
+    subject = f"the group {name}"
+    held = hold_back(record, lambda: groups.stored_at(name), now, subject=subject, explicit=explicit)
+    if held is None:
+        return None
+    status, message = held
+    members = tuple(groups.load(name)) if status is UpdateStatus.RECENT else ()
+    return GroupUpdate(name, status, message, members)
 
 
 def _failed(

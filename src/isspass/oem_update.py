@@ -15,7 +15,7 @@ from .defaults import DEFAULT_OEM_URL  # where NASA publishes the trajectory (KV
 from .download import check_elements_url, fetch
 from .elements import ISS_NORAD_ID
 from .errors import CacheError, ConfigError, ElementsError, NetworkError
-from .update import MIN_INTERVAL_S, SAME_EPOCH_S, UpdateResult, UpdateStatus, backoff_s
+from .update import SAME_EPOCH_S, UpdateResult, UpdateStatus, hold_back
 from .utc import utc_from_posix
 
 if TYPE_CHECKING:  # the options check the URL before any trajectory is read: no numpy for that
@@ -35,9 +35,6 @@ def check_oem_url(url: str) -> str:
     except ConfigError as exc:
         raise ConfigError(str(exc).replace("elements URL", "OEM URL", 1)) from None
 
-
-def _when(seconds: float) -> str:
-    return utc_from_posix(seconds).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def update_trajectory(
@@ -112,29 +109,9 @@ def _describe(ephemeris: Ephemeris) -> str:
 
 
 def _too_soon(cache: TrajectoryCache, record: FetchRecord, now: float) -> UpdateResult | None:
-    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None."""
-    last_success, what = record.last_success, "fetched"
-    if last_success is None:
-        stored = cache.stored_at()  # the history is lost: the file's time still proves a fetch
-        if stored is not None and stored <= max(now, time.time()) + CLOCK_SKEW_S:
-            last_success, what = stored, "stored"
-    if last_success is not None and now - last_success < MIN_INTERVAL_S:
-        return UpdateResult(
-            ISS_NORAD_ID,
-            UpdateStatus.RECENT,
-            f"{_WHAT} was {what} at {_when(last_success)}, less than 2 hours ago: "
-            "not asking again, using the cache",
-        )
-    if record.failures and record.last_attempt is not None:
-        wait = backoff_s(record.failures)
-        if now - record.last_attempt < wait:
-            return UpdateResult(
-                ISS_NORAD_ID,
-                UpdateStatus.BACKING_OFF,
-                f"fetching {_WHAT} failed at {_when(record.last_attempt)} ({record.last_error}); "
-                f"not asking again before {_when(record.last_attempt + wait)}",
-            )
-    return None
+    """The rules of :func:`isspass.update.hold_back` for the trajectory."""
+    held = hold_back(record, cache.stored_at, now, subject=_WHAT)
+    return None if held is None else UpdateResult(ISS_NORAD_ID, *held)
 
 
 def _failed(cache: TrajectoryCache, record: FetchRecord, now: float, reason: str) -> UpdateResult:

@@ -6,6 +6,7 @@ anything reaches the cache, and a lock so that concurrent runs ask only once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import Enum
@@ -140,36 +141,56 @@ def _update_locked(
     return UpdateResult(norad_id, UpdateStatus.UPDATED, message, replace(newest, source=f"cache ({path})"))
 
 
-def _too_soon(
-    cache: ElementCache, norad_id: int, record: FetchRecord, now: float, explicit: bool = False
-) -> UpdateResult | None:
-    """RECENT within 2 hours of the last success, BACKING_OFF after failures; else None.
+def hold_back(
+    record: FetchRecord,
+    stored_at: Callable[[], float | None],
+    now: float,
+    *,
+    subject: str,
+    verb: str = "was",
+    explicit: bool = False,
+) -> tuple[UpdateStatus, str] | None:
+    """CelesTrak's rules, for any fetch: why not to ask now, or None when asking is allowed.
 
-    An ``explicit`` request is not held back by failures that reached no server.
+    ``RECENT`` within 2 hours of the last success (or, when the history is lost, of when the
+    cached file was stored: ``stored_at()``), ``BACKING_OFF`` after failures (2 hours doubling
+    to a day); an ``explicit`` request is not held back by failures that reached no server.
+    ``subject`` names what is fetched in the message ("elements for 25544", with ``verb``
+    "were").
     """
     last_success, what = record.last_success, "fetched"
     if last_success is None:
-        # The history is lost or damaged: the element file's time still proves a fetch.
-        stored = cache.stored_at(norad_id)
+        stored = stored_at()  # the history is lost or damaged: the file's time still proves a fetch
         if stored is not None and stored <= max(now, now_posix()) + CLOCK_SKEW_S:
             last_success, what = stored, "stored"
     if last_success is not None and now - last_success < MIN_INTERVAL_S:
-        return UpdateResult(
-            norad_id,
-            UpdateStatus.RECENT,
-            f"elements for {norad_id} were {what} at {_when(last_success)}, less than "
-            "2 hours ago: not asking again, using the cache",
+        return UpdateStatus.RECENT, (
+            f"{subject} {verb} {what} at {_when(last_success)}, less than 2 hours ago: not asking again, "
+            "using the cache"
         )
     if record.failures and record.last_attempt is not None and not (explicit and not record.reached):
         wait = backoff_s(record.failures)
         if now - record.last_attempt < wait:
-            return UpdateResult(
-                norad_id,
-                UpdateStatus.BACKING_OFF,
-                f"fetching elements for {norad_id} failed at {_when(record.last_attempt)} "
-                f"({record.last_error}); not asking again before {_when(record.last_attempt + wait)}",
+            return UpdateStatus.BACKING_OFF, (
+                f"fetching {subject} failed at {_when(record.last_attempt)} ({record.last_error}); "
+                f"not asking again before {_when(record.last_attempt + wait)}"
             )
     return None
+
+
+def _too_soon(
+    cache: ElementCache, norad_id: int, record: FetchRecord, now: float, explicit: bool = False
+) -> UpdateResult | None:
+    """The rules of :func:`hold_back` for one object's elements."""
+    held = hold_back(
+        record,
+        lambda: cache.stored_at(norad_id),
+        now,
+        subject=f"elements for {norad_id}",
+        verb="were",
+        explicit=explicit,
+    )
+    return None if held is None else UpdateResult(norad_id, *held)
 
 
 def _failed(
