@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import stat
-import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +20,7 @@ from .errors import CacheError, TrajectoryError
 from .inputs import read_file_bounded
 from .oem import OEM_LIMIT_BYTES, parse_oem
 from .storage import atomic_write
+from .utc import now_posix
 
 #: The trajectory as fetched (KVN or XML), and its own fetch history (the element
 #: history's entries are keyed by catalogue number, one per element file).
@@ -123,7 +123,7 @@ class TrajectoryCache:
         data = self._read(path, MAX_FILE_BYTES)
         if data is None:
             return FetchRecord()
-        records, problems = parse_state(data, max(now or 0.0, time.time()), str(path))
+        records, problems = parse_state(data, max(now or 0.0, now_posix()), str(path))
         for problem in problems:
             self._note(problem)
         return records.get(ISS_NORAD_ID, FetchRecord())

@@ -5,7 +5,6 @@ One request at most every two hours, back-off after failures, validation before 
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from .download import check_elements_url, fetch
 from .elements import ISS_NORAD_ID
 from .errors import CacheError, ConfigError, ElementsError, NetworkError
 from .update import SAME_EPOCH_S, UpdateResult, UpdateStatus, hold_back
-from .utc import utc_from_posix
+from .utc import now_posix, utc_from_posix
 
 if TYPE_CHECKING:  # the options check the URL before any trajectory is read: no numpy for that
     from .ephemeris import Ephemeris
@@ -53,7 +52,7 @@ def update_trajectory(
         with cache.lock() as locked:
             if not locked:
                 return UpdateResult(ISS_NORAD_ID, UpdateStatus.BUSY, "another isspass is updating the cache")
-            return _update_locked(cache, url, time.time() if now is None else now, timeout_s)
+            return _update_locked(cache, url, now_posix() if now is None else now, timeout_s)
     except CacheError as exc:
         return UpdateResult(
             ISS_NORAD_ID,
@@ -68,7 +67,7 @@ def _update_locked(cache: TrajectoryCache, url: str, now: float, timeout_s: floa
     if waiting is not None:
         return waiting
     cached = cache.load()
-    if cached is not None and cached.created > utc_from_posix(max(now, time.time()) + CLOCK_SKEW_S):
+    if cached is not None and cached.created > utc_from_posix(max(now, now_posix()) + CLOCK_SKEW_S):
         cached = None  # made under a wrong clock: the next true answer replaces it
     try:
         body = fetch(check_oem_url(url), timeout_s=timeout_s, max_bytes=MAX_ANSWER_BYTES)
