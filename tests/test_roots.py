@@ -299,3 +299,55 @@ def test_intervals_above_on_a_few_bumps():
     assert np.all(evaluate(np.linspace(a + 1e-4, b - 1e-4, 10001), None)[0] > level)
     assert np.all(evaluate(np.array([a - 1e-4, b + 1e-4]), None)[0] < level)
     assert 11.0 < a < 12.0 and 14.5 < b < 15.0
+
+
+# --------------------------------------------------------------------------- nearest sample below a level
+
+
+def _nearest_below_by_scan(y, level, owner, start, step):
+    """The same answer by looking at every sample, one start at a time."""
+    n = y.shape[1]
+    answer = []
+    for row, col in zip(owner.tolist(), start.tolist(), strict=True):
+        cols = range(col, -1, -1) if step < 0 else range(col, n)
+        answer.append(next((c for c in cols if y[row, c] < level), -1 if step < 0 else n))
+    return answer
+
+
+def test_nearest_below_matches_a_scan_for_short_and_long_stretches():
+    from isspass.search.roots import nearest_below
+
+    rng = np.random.default_rng(8)
+    y = rng.uniform(-1.0, 1.0, (6, 300))
+    y[2, 40:200] = 2.0  # longer above the level than the walk goes
+    y[3, :] = 2.0  # never below
+    y[4, :150] = 2.0  # above from the first sample
+    owner = np.repeat(np.arange(6), 40)
+    start = rng.integers(0, 300, owner.size)
+    start[80:90] = rng.integers(40, 200, 10)  # inside row 2's long stretch
+    for step in (-1, 1):
+        found = nearest_below(y, 0.5, owner, start, step)
+        assert found.tolist() == _nearest_below_by_scan(y, 0.5, owner, start, step)
+
+
+def test_settled_peaks_keep_their_sample_and_others_are_refined():
+    grid = np.linspace(0.0, 20.0, 21)
+    evaluate = _sine_rows([0.3])
+    y, rate = _sampled(evaluate, grid, 1)
+    _, peak, value = find_peaks(grid, y, rate, evaluate, settled=0.99)
+    exact = (math.pi / 2 + 0.3 + 2 * math.pi * np.arange(3)).tolist()
+    kinds = set()
+    for p, v, e in zip(peak.tolist(), value.tolist(), exact, strict=True):
+        sample = int(np.argmin(np.abs(grid - e)))
+        if y[0, sample] >= 0.99:  # already high enough: the sample stands
+            assert p == grid[sample] and v == y[0, sample]
+            kinds.add("settled")
+        else:
+            assert abs(p - e) < 1e-6 and abs(v - 1.0) < 1e-12
+            kinds.add("refined")
+    assert kinds == {"settled", "refined"}
+    # Either way, the intervals above a level below the settled value are the same.
+    exact_intervals = intervals_above(grid, y, rate, 0.5, evaluate)
+    settled = intervals_above(grid, y, rate, 0.5, evaluate, exact_peaks=False)
+    assert np.allclose(settled.start, exact_intervals.start, atol=1e-9)
+    assert np.allclose(settled.end, exact_intervals.end, atol=1e-9)

@@ -182,6 +182,15 @@ def teme_to_itrs(sun: SunTrack, s: Array, r_teme: Array, v_teme: Array) -> tuple
     return r, v
 
 
+def itrs_to_teme(sun: SunTrack, s: Array, r_itrs: Array, v_itrs: Array) -> tuple[Array, Array]:
+    """The inverse of :func:`teme_to_itrs`: Earth-fixed position and velocity back to TEME."""
+    theta = sun.theta(s)
+    v = v_itrs.copy()
+    v[0] -= sun.omega * r_itrs[1]
+    v[1] += sun.omega * r_itrs[0]
+    return rotate_z(r_itrs, -theta), rotate_z(v, -theta)
+
+
 @dataclass(frozen=True)
 class Sites:
     """Observers' Earth-fixed positions (km) and local east/north/up unit vectors, each (3, k)."""
@@ -229,16 +238,17 @@ def sin_altitude_grid(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:
     return z, rate
 
 
-def sin_altitude(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:
-    """Sine of the altitude and its rate (1/s), one site column per time column.
+def sin_altitude(position_km: Array, up: Array, r: Array, v: Array) -> tuple[Array, Array]:
+    """Sine of the altitude and its rate (1/s), one site column (position and up, as in
+    :class:`Sites`) per time column of the satellite's Earth-fixed ``r`` (km) and ``v`` (km/s).
 
     The sine is smooth even for a pass straight overhead, where the altitude has a kink.
     """
-    rho = r - sites.position_km
+    rho = r - position_km
     rho2 = _dot(rho, rho)
     rng = np.sqrt(rho2)
-    z = _dot(sites.up, rho) / rng
-    rate = _dot(sites.up, v) / rng - z * _dot(rho, v) / rho2
+    z = _dot(up, rho) / rng
+    rate = _dot(up, v) / rng - z * _dot(rho, v) / rho2
     return z, rate
 
 

@@ -4,13 +4,15 @@ The public entry points and their argument checks; each stage of the search has 
 
 Sample coarsely, find the peaks of smooth functions (the sine of the altitude, the depth
 in the Earth's shadow), refine each peak on its analytic derivative, then refine the
-threshold crossings on either side. Peaks are found even when no sample lies above the
-threshold, so a pass that crests it by a hair is never lost. Everything observer-free
+threshold crossings on either side, reading the satellite from a table of its trajectory
+propagated once per node for all observers (:mod:`.nodes`). Peaks are found even when no
+sample lies above the threshold, so a pass that crests it by a hair is never lost. Everything observer-free
 (propagation, the Sun, the shadow) is done once; observers are processed in chunks, and
 every refinement is one vectorised batch over all of a chunk's passes.
 
 ``roots``: generic vectorised roots, peaks and level intervals (numpy only).
 ``track``: the satellite over the window, observer-free, with its eclipses.
+``nodes``: the trajectory every refinement reads: propagated once per node, cubic Hermite between.
 ``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
 via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
 ``prescreen``: peaks that cannot become visible passes, dropped before they are refined.

@@ -141,11 +141,14 @@ def find_peaks(
     rate: Array,
     evaluate: Evaluate,
     candidate: Callable[[Index, Index], NDArray[np.bool_]] | None = None,
+    settled: float | None = None,
 ) -> tuple[Index, Array, Array]:
     """Local maxima of each row of ``y`` (k, n), refined on the derivative ``rate``.
 
     ``evaluate(x, owner)`` gives the function and its derivative at ``x`` for rows
     ``owner``; ``candidate(owner, index)`` may rule out samples whose peak cannot matter.
+    With ``settled``, a peak whose sample already reaches that value is not refined: the
+    sample stands for it (for a caller that needs only the intervals above a level).
     Returns the owner row, the time and the value of every peak.
 
     >>> grid = np.linspace(0.0, 10.0, 11)
@@ -161,6 +164,8 @@ def find_peaks(
         owner, inner = owner[keep], inner[keep]
     r_lo, r_hi = rate[owner, inner - 1], rate[owner, inner + 1]
     bracketed = (r_lo > 0) & (r_hi < 0)
+    if settled is not None:
+        bracketed &= y[owner, inner] < settled
     peak = grid[inner].astype(float)
     if np.any(bracketed):
         who = owner[bracketed]
@@ -171,7 +176,9 @@ def find_peaks(
             r_lo[bracketed],
             r_hi[bracketed],
         )
-    value = evaluate(peak, owner)[0] if peak.size else peak
+    value = y[owner, inner].copy()
+    if np.any(bracketed):
+        value[bracketed] = evaluate(peak[bracketed], owner[bracketed])[0]
     sample = y[owner, inner]
     better_sample = value < sample  # never report a peak lower than a sample beside it
     return owner, np.where(better_sample, grid[inner], peak), np.where(better_sample, sample, value)
@@ -197,6 +204,46 @@ class Brackets:
         )
 
 
+#: Samples walked from a peak looking for one below the level; rows still above after that
+#: (a satellite above the level for hours) are scanned whole instead.
+_MAX_WALK = 16
+
+
+def nearest_below(y: Array, level: float, owner: Index, start: Index, step: int) -> Index:
+    """For each ``(owner, start)``, the nearest column at or beyond ``start`` in the direction
+    ``step`` (−1 or +1) where ``y`` of that row is below ``level``; −1 or ``n`` where none is.
+
+    Walks a few samples from each start (passes are short next to the grid), then scans the
+    rows of the few starts still above the level.
+
+    >>> y = np.array([[0.0, 2.0, 3.0, 2.0, 0.0, 0.0]])
+    >>> nearest_below(y, 1.0, np.array([0, 0]), np.array([2, 3]), -1).tolist()
+    [0, 0]
+    >>> nearest_below(y, 1.0, np.array([0]), np.array([2]), 1).tolist()
+    [4]
+    """
+    n = y.shape[1]
+    found = start.copy()
+    active = np.flatnonzero(y[owner, found] >= level)
+    for _ in range(_MAX_WALK):
+        if active.size == 0:
+            return found
+        found[active] += step
+        inside = (found[active] >= 0) & (found[active] < n)
+        active = active[inside]
+        active = active[y[owner[active], found[active]] >= level]
+    if active.size:  # long stretches above the level: scan those rows
+        index = np.arange(n)
+        rows, row = np.unique(owner[active], return_inverse=True)
+        below = y[rows] < level
+        if step < 0:
+            nearest = np.maximum.accumulate(np.where(below, index, -1), axis=1)
+        else:
+            nearest = np.minimum.accumulate(np.where(below, index, n)[:, ::-1], axis=1)[:, ::-1]
+        found[active] = nearest[row, start[active]]
+    return found
+
+
 def crossing_brackets(
     grid: Array, y: Array, level: float, owner: Index, peak: Array, peak_value: Array
 ) -> tuple[Brackets, Brackets]:
@@ -207,15 +254,12 @@ def crossing_brackets(
     grid has no sample below the level on a side, the bracket is marked unknown.
     """
     n = grid.size
-    index = np.arange(n)
-    rows, row = np.unique(owner, return_inverse=True)  # row: each peak's row in the arrays below
-    below = y[rows] < level
-    last_below = np.maximum.accumulate(np.where(below, index, -1), axis=1)
-    first_below = np.minimum.accumulate(np.where(below, index, n)[:, ::-1], axis=1)[:, ::-1]
     k = np.clip(np.searchsorted(grid, peak, side="right") - 1, 0, n - 1)
+    lb = nearest_below(y, level, owner, k, -1)
+    fb = nearest_below(y, level, owner, np.minimum(k + 1, n - 1), 1)
+    fb[k + 1 >= n] = n
     levels = np.full(owner.size, level)
 
-    lb = last_below[row, k]
     rise_known = lb >= 0
     lb = np.maximum(lb, 0)
     nxt = np.minimum(lb + 1, n - 1)
@@ -230,8 +274,6 @@ def crossing_brackets(
         rise_known,
         np.full(owner.size, grid[0]),
     )
-    after = np.minimum(k + 1, n - 1)
-    fb = np.where(k + 1 < n, first_below[row, after], n)
     set_known = fb < n
     fb = np.minimum(fb, n - 1)
     prv = np.maximum(fb - 1, 0)
@@ -277,9 +319,15 @@ def merge_peaks(owner: Index, start: Array, value: Array) -> Index:
     return np.sort(order[first])
 
 
-def intervals_above(grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate) -> Intervals:
-    """Every maximal interval of each row with ``y >= level``, its peak time and value."""
-    owner, peak, value = find_peaks(grid, y, rate, evaluate)
+def intervals_above(
+    grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate, exact_peaks: bool = True
+) -> Intervals:
+    """Every maximal interval of each row with ``y >= level``, its peak time and value.
+
+    Without ``exact_peaks``, a peak that a sample shows above the level is that sample
+    (the intervals are the same; only their peaks are not refined).
+    """
+    owner, peak, value = find_peaks(grid, y, rate, evaluate, settled=None if exact_peaks else level)
     keep = value >= level
     owner, peak, value = owner[keep], peak[keep], value[keep]
     rise, fall = crossing_brackets(grid, y, level, owner, peak, value)

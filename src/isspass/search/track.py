@@ -20,6 +20,7 @@ from ..model import Satellite
 from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
 from ..trajectory import TrajectoryOrbit, TrajectorySatellite
 from ..utc import DAY_S
+from .nodes import NodeOrbit
 from .roots import Evaluate, Index, Intervals, intervals_above
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
@@ -46,11 +47,11 @@ class Track:
     """One satellite over one window: everything that does not depend on the observer."""
 
     satellite: Satellite | TrajectorySatellite
-    orbit: Orbit | TrajectoryOrbit
+    orbit: NodeOrbit  # the satellite's orbit, read through nodes propagated once for all observers
     grid: Array  # seconds from t0
     r_itrs: Array
     v_itrs: Array
-    shadow: Intervals  # the satellite's eclipses
+    shadow: Intervals  # the satellite's eclipses (their ends refined; their peaks only sampled)
     duration_s: float
     step_s: float
 
@@ -90,14 +91,15 @@ class Track:
             orbit = Orbit(satellite.elements.satrec, sun)
         r_teme, v_teme = orbit.teme(grid)
         r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
+        nodes = NodeOrbit.over(orbit, grid)  # what every refinement below, and the observers', reads
 
         def shadow(s: Array, _: Index) -> tuple[Array, Array]:
             r, v = orbit.teme(s)
             return shadow_depth(r, v, orbit.sun.geometric_teme_km(s))
 
         depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
-        shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
-        return cls(satellite, orbit, grid, r_itrs, v_itrs, shade, duration_s, step)
+        shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow, exact_peaks=False)
+        return cls(satellite, nodes, grid, r_itrs, v_itrs, shade, duration_s, step)
 
     def timing_uncertainty_s(self, when: datetime) -> float:
         """How far a time predicted at ``when`` may be off: from the elements' age, or the trajectory's."""
@@ -119,7 +121,7 @@ class Track:
     def altitude_evaluator(self, sites: Sites) -> Evaluate:
         def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
             r, v = self.orbit.itrs(s)
-            return sin_altitude(sites.take(owner), r, v)
+            return sin_altitude(sites.position_km[:, owner], sites.up[:, owner], r, v)
 
         return evaluate
 

@@ -1,0 +1,69 @@
+"""The trajectory table a search refines on: close to the orbit it reads, whatever the order of the reads."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+import isspass
+from isspass.search.nodes import NodeOrbit
+from isspass.search.track import Track
+from isspass.sky import Orbit
+
+START = datetime(2026, 9, 24, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def track():
+    satellite = isspass.load_satellite(elements=isspass.bundled_elements())
+    return Track.build(satellite, START, 2 * 86400.0)
+
+
+def _fresh(track):
+    return NodeOrbit.over(track.orbit.source, track.grid)
+
+
+def test_the_track_reads_its_orbit_through_the_table(track):
+    assert isinstance(track.orbit, NodeOrbit)
+    assert isinstance(track.orbit.source, Orbit)
+    assert track.orbit.step_s <= 20.0
+
+
+def test_positions_and_velocities_agree_with_sgp4_to_centimetres(track):
+    nodes = _fresh(track)
+    s = np.random.default_rng(3).uniform(track.grid[0], track.grid[-1], 5000)
+    for ours, theirs in ((nodes.itrs(s), nodes.source.itrs(s)), (nodes.teme(s), nodes.source.teme(s))):
+        (r, v), (r0, v0) = ours, theirs
+        assert np.max(np.abs(r - r0)) < 1e-4  # km: 10 cm, ~15 µs of the station's motion
+        assert np.max(np.abs(v - v0)) < 1e-4  # km/s
+    # At the nodes themselves the table is SGP4's own answer.
+    at_nodes = nodes.first_s + nodes.step_s * np.arange(100, 200)
+    assert np.allclose(nodes.itrs(at_nodes)[0], nodes.source.itrs(at_nodes)[0], rtol=0, atol=1e-9)
+
+
+def test_an_answer_does_not_depend_on_what_was_asked_before(track):
+    rng = np.random.default_rng(5)
+    first, second = (rng.uniform(track.grid[0], track.grid[-1], 3000) for _ in range(2))
+    one, other = _fresh(track), _fresh(track)
+    one.itrs(first)
+    a = one.itrs(second)
+    b = other.itrs(second)  # nothing filled before
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert one.filled.sum() > other.filled.sum()
+
+
+def test_only_the_nodes_asked_for_are_propagated(track):
+    nodes = _fresh(track)
+    nodes.itrs(np.array([1000.0, 1000.5, 50_000.0]))
+    assert nodes.filled.sum() == 2  # two intervals, one per time far apart
+
+
+def test_times_beyond_the_table_come_from_the_orbit_itself(track):
+    nodes = _fresh(track)
+    s = np.array([track.grid[0] - 30.0, 0.0, track.grid[-1] + 30.0])
+    r, v = nodes.itrs(s)
+    r0, v0 = nodes.source.itrs(s)
+    assert np.array_equal(r[:, [0, 2]], r0[:, [0, 2]]) and np.array_equal(v[:, [0, 2]], v0[:, [0, 2]])
+    assert np.max(np.abs(r[:, 1] - r0[:, 1])) < 1e-4
