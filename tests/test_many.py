@@ -73,3 +73,22 @@ def test_observers_without_passes_get_empty_lists(iss):
     observers = [isspass.Observer(89.0, 0.0), isspass.Observer(47.37, 8.54), isspass.Observer(-89.0, 0.0)]
     north, zurich, south = isspass.find_passes_many(observers, START, 3, satellite=iss)
     assert north == [] and south == [] and zurich
+
+
+def test_a_chunk_longer_than_a_batch_is_searched_in_batches_with_the_same_passes(iss, monkeypatch):
+    from isspass.search import passes as stage
+
+    observers = _observers(30, seed=11)
+    whole = isspass.find_passes_many(observers, START, 3, satellite=iss, visible_only=False)
+    searched = []
+    original = stage.sin_altitude_grid
+
+    def counting(sites, r, v):
+        searched.append(len(sites))
+        return original(sites, r, v)
+
+    monkeypatch.setattr(stage, "sin_altitude_grid", counting)
+    monkeypatch.setattr(stage, "BATCH_CELLS", 4 * 1700)  # four observers a batch over 3 days
+    batched = isspass.find_passes_many(observers, START, 3, satellite=iss, visible_only=False)
+    assert max(searched) <= 4 and len(searched) >= 8
+    assert batched == whole

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model import Observer, Pass, PassType
-from ..passtable import PassTable
+from ..passtable import PassTable, concat_tables
 from ..sky import Array, Sites, sin_altitude_grid
 from .assemble import assemble_table
 from .prescreen import could_be_visible
@@ -23,6 +23,11 @@ from .visibility import classify_passes
 #: Rule out peaks that cannot be visible before refining them when only visible passes are
 #: wanted (:mod:`.prescreen`); off only to check that it changes nothing.
 PRESCREEN = True
+
+#: Observers × grid samples searched in one batch: the batch's arrays (a few of this many
+#: floats each) stay in the processor's reach whatever the window; 1.5 million is some 300
+#: observers over 10 days of the ISS, 50 over 60 days.
+BATCH_CELLS = 1_500_000
 
 
 def observer_passes(
@@ -49,7 +54,19 @@ def observer_table(
     visible_only: bool,
     observers: Sequence[Observer] | None = None,
 ) -> PassTable:
-    """All passes of the track over a chunk of sites as a :class:`PassTable` (observer = site index)."""
+    """All passes of the track over a chunk of sites as a :class:`PassTable` (observer = site index).
+
+    Searched in batches of at most :data:`BATCH_CELLS` observers × samples.
+    """
+    per_batch = max(1, BATCH_CELLS // track.grid.size)
+    if len(sites) > per_batch:
+        return concat_tables([
+            observer_table(
+                track, sites.take(slice(first, first + per_batch)), min_elevation_deg, twilight_deg,
+                visible_only, None if observers is None else observers[first : first + per_batch],
+            ).shifted(first)
+            for first in range(0, len(sites), per_batch)
+        ])  # fmt: skip
     screen = twilight_deg if visible_only and PRESCREEN else None
     passes, horizon_start, horizon_end = _passes_above(track, sites, min_elevation_deg, screen)
     count = passes.peak.size
