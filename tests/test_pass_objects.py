@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import math
 import pickle
 import random
@@ -111,6 +112,7 @@ def test_searched_passes_are_the_public_constructors_objects(iss, seed, visible_
     table = isspass.find_pass_table(_observers(12, seed), START, 3, satellite=iss, visible_only=visible_only)
     assert len(table) > 20
     fast = table.to_passes()
+    assert gc.isenabled()  # paused while the objects are made, and only then
     assert_same_objects(fast, public_passes(table))
     if not visible_only:
         assert {p.type for p in fast} == set(PassType)

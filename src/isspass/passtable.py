@@ -13,6 +13,7 @@ from itertools import repeat
 import numpy as np
 from numpy.typing import NDArray
 
+from .collector import collector_paused
 from .model import Pass, PassType, SatelliteId
 from .pass_objects import optional_floats, pass_points, trusted_pass
 
@@ -98,6 +99,12 @@ class PassTable:
         values, made in bulk (see :mod:`isspass.pass_objects`): the columns are the
         search's own results, so they need no second look.
         """
+        # ten objects a pass, all kept, none in a cycle: the collector would scan them for nothing
+        with collector_paused():
+            return self._build_passes()
+
+    def _build_passes(self) -> list[Pass]:
+        """The work of :meth:`to_passes`: every point of the table at once, then every pass."""
         present = ~np.isnat(self.time)
         points = pass_points(self.time[present], *(getattr(self, name)[present] for name in _POINT_COLUMNS))
         # every event of every row: its point, or None; then one list per event (column)
