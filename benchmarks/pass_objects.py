@@ -1,12 +1,13 @@
-"""Time to turn a PassTable into Pass objects: ``PassTable.to_passes`` against the public
-constructors (``PassPoint(...)``, ``Pass(...)`` per row) on the same table, in the same process.
+"""Time to turn a PassTable into Pass objects, and what it does to ``find_passes_many``.
 
-The table: ISS, visible passes, 10 days from the bundled epoch, random observers (2,000 by
-default: 12,872 passes, 115k points). Best of N, each time with the young-generation
-collection that follows (which a paused collector only puts off).
-Given the ``src`` directory of another checkout (e.g. ``git archive 601c293 | tar -x -C
-/tmp/base``), its ``to_passes`` is timed on the same table in fresh processes, alternating
-with this checkout's, and the ratio printed.
+ISS, visible passes, 10 days from the bundled epoch, random observers (2,000 by default:
+12,872 passes, 115k points). In this process: ``PassTable.to_passes`` against the public
+constructors (``PassPoint(...)``, ``Pass(...)`` per row, as before) on the same table. In
+fresh processes on one core (one BLAS thread): ``to_passes`` on that table, and the whole
+``find_passes_many`` (CPU seconds); given the ``src`` directory of another checkout (e.g.
+``git archive 601c293 | tar -x -C /tmp/base``), the same for it, alternating, with ratios.
+Best of N each, counting the young-generation collection that follows (which a paused
+collector only puts off).
 
 Run: python benchmarks/pass_objects.py [observers] [repeats] [baseline-src]
 """
@@ -14,6 +15,7 @@ Run: python benchmarks/pass_objects.py [observers] [repeats] [baseline-src]
 from __future__ import annotations
 
 import gc
+import json
 import math
 import os
 import pickle
@@ -31,26 +33,39 @@ from isspass.passtable import EVENTS, NO_ORBIT, PASS_TYPES, PassTable
 
 START = datetime(2026, 9, 24, tzinfo=timezone.utc)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+ONE_CORE = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
-#: A fresh process: load everything a search loads, then time ``to_passes`` on the pickled table.
+#: A fresh process: the pickled table's to_passes (wall), then find_passes_many (CPU seconds).
 CHILD = r"""
-import gc, pickle, sys, time
+import gc, json, pickle, sys, time
 from datetime import datetime, timezone
+import numpy as np
 import isspass
+path, repeats, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 satellite = isspass.load_satellite(elements=isspass.bundled_elements())
 start = datetime(2026, 9, 24, tzinfo=timezone.utc)
 isspass.find_passes(isspass.Observer(0, 0), start, 0.1, satellite=satellite)  # everything a search loads
-with open(sys.argv[1], "rb") as f:
+with open(path, "rb") as f:
     table = pickle.load(f)
-best = float("inf")
-for _ in range(int(sys.argv[2])):
+convert = search = float("inf")
+for _ in range(repeats):
     gc.collect()
     t = time.perf_counter()
     passes = table.to_passes()
-    gc.collect(0)  # the young objects scanned once: work a paused collector only puts off
-    best = min(best, time.perf_counter() - t)
+    gc.collect(0)
+    convert = min(convert, time.perf_counter() - t)
     del passes
-print(best)
+rng = np.random.default_rng(2026)
+lat, lon = rng.uniform(-60, 60, count), rng.uniform(-180, 180, count)
+places = [isspass.Observer(float(a), float(b)) for a, b in zip(lat, lon)]
+for _ in range(max(1, repeats // 3)):
+    gc.collect()
+    t = time.process_time()
+    passes = isspass.find_passes_many(places, start, 10, satellite=satellite)
+    search = min(search, time.process_time() - t)
+    assert sum(map(len, passes)) == len(table)
+    del passes
+print(json.dumps({"to_passes": convert, "find_passes_many": search}))
 """
 
 
@@ -113,39 +128,51 @@ def best_of(repeats: int, work) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
-def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 7
-    baseline = sys.argv[3] if len(sys.argv) > 3 else None
-    satellite = isspass.load_satellite(elements=isspass.bundled_elements())
+def observers(count: int) -> list[isspass.Observer]:
     rng = np.random.default_rng(2026)
     lat, lon = rng.uniform(-60, 60, count), rng.uniform(-180, 180, count)
-    places = [isspass.Observer(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
-    table = isspass.find_pass_table(places, START, 10, satellite=satellite)
+    return [isspass.Observer(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
+
+
+def fresh(src: str, table_path: str, repeats: int, count: int) -> dict[str, float]:
+    """The CHILD's figures for the checkout whose ``src`` is given."""
+    env = dict(os.environ, PYTHONPATH=src, **ONE_CORE)
+    command = [sys.executable, "-c", CHILD, table_path, str(repeats), str(count)]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+    baseline = sys.argv[3] if len(sys.argv) > 3 else None
+    satellite = isspass.load_satellite(elements=isspass.bundled_elements())
+    table = isspass.find_pass_table(observers(count), START, 10, satellite=satellite)
     points = int((~np.isnat(table.time)).sum())
     assert table.to_passes() == public_passes(table)
     print(f"{count} observers: {len(table)} passes, {points} points")
     bulk = best_of(repeats, table.to_passes)
     public = best_of(repeats, lambda: public_passes(table))
-    print(f"{'to_passes':>22}: {bulk * 1000:7.1f} ms  ({bulk / points * 1e9:.0f} ns a point)")
-    print(f"{'public constructors':>22}: {public * 1000:7.1f} ms  ({public / bulk:.2f}x to_passes's time)")
-    if baseline:
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "table.pickle")
-            with open(path, "wb") as f:
-                pickle.dump(table, f)
-            here = os.path.dirname(os.path.dirname(isspass.__file__))
-            mine, theirs = [], []
-            for _ in range(3):  # alternate, so that a busy moment hits both
-                for src, into in ((here, mine), (baseline, theirs)):
-                    env = dict(os.environ, PYTHONPATH=src)
-                    command = [sys.executable, "-c", CHILD, path, str(repeats)]
-                    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-                    into.append(float(out.stdout))
-        print(
-            f"{'to_passes, fresh process':>22}: {min(mine) * 1000:7.1f} ms; "
-            f"baseline {min(theirs) * 1000:.1f} ms, {min(theirs) / min(mine):.2f}x faster"
-        )
+    print(f"{'to_passes':>26}: {bulk * 1000:7.1f} ms ({bulk / points * 1e9:.0f} ns a point)")
+    print(f"{'public constructors':>26}: {public * 1000:7.1f} ms ({public / bulk:.2f}x to_passes's time)")
+    here = os.path.dirname(os.path.dirname(isspass.__file__))
+    checkouts = {"this checkout": here} | ({"baseline": baseline} if baseline else {})
+    best: dict[str, dict[str, float]] = {name: {} for name in checkouts}
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "table.pickle")
+        with open(path, "wb") as f:
+            pickle.dump(table, f)
+        for _ in range(3):  # alternate, so that a busy moment hits both
+            for name, src in checkouts.items():
+                for key, value in fresh(src, path, repeats, count).items():
+                    best[name][key] = min(value, best[name].get(key, math.inf))
+    for key, unit, scale in (("to_passes", "ms", 1000), ("find_passes_many", "s CPU", 1)):
+        mine = best["this checkout"][key]
+        line = f"{key + ', one core':>26}: {mine * scale:7.2f} {unit}"
+        if baseline:
+            theirs = best["baseline"][key]
+            line += f"; baseline {theirs * scale:.2f} {unit}, {theirs / mine:.2f}x faster"
+        print(line)
 
 
 if __name__ == "__main__":
