@@ -19,6 +19,8 @@ def collector_paused() -> Iterator[None]:
     so far, so a burst of objects that are all kept gets scanned several times over for
     nothing. Reference counting still frees everything as usual inside the block; the
     collector, once enabled again, takes the new objects in one young-generation pass.
+    The switch is process-wide: other threads' automatic collections wait for the block too,
+    so keep it to bursts of milliseconds.
     """
     enabled = gc.isenabled()
     gc.disable()
