@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .model import Pass, PassPoint, PassType, SatelliteId
+from .collector import collector_paused
+from .model import Pass, PassType, SatelliteId
+from .pass_objects import optional_floats, pass_points, trusted_pass
 
 #: The event columns of a table, in order (the second axis of its per-event arrays).
 EVENTS = (
@@ -90,65 +93,57 @@ class PassTable:
         return replace(self, observer=self.observer + offset)
 
     def to_passes(self) -> list[Pass]:
-        """The rows as :class:`~isspass.Pass` objects, in row order."""
-        which = SatelliteId(self.satellite_name, 0)
-        rows = len(self)
-        times = self.time.astype(np.int64).tolist()
-        present = (~np.isnat(self.time)).tolist()
-        columns = [
-            getattr(self, name).tolist()
-            for name in _POINT_COLUMNS
-        ]
-        brightest = self.brightest_magnitude.tolist()
-        visible_s = self.visible_duration_s.tolist()
-        bands = self.timing_uncertainty_s.tolist()
-        orbits = self.orbit_number.tolist()
-        ids = self.id.tolist()
-        norads = self.norad_id.tolist()
-        types = self.type.tolist()
-        result = []
-        for row in range(rows):
-            alt, az, rng, sun, lit, mag = (column[row] for column in columns)
-            points = [
-                PassPoint(
-                    time=_EPOCH + timedelta(microseconds=times[row][k]),
-                    altitude_deg=alt[k],
-                    azimuth_deg=az[k],
-                    range_km=rng[k],
-                    sun_altitude_deg=sun[k],
-                    sunlit=lit[k],
-                    magnitude=None if mag[k] != mag[k] else mag[k],
-                )
-                if present[row][k]
-                else None
-                for k in range(len(EVENTS))
-            ]
-            rise, culmination, set_, h_rise, h_set, appears, highest, disappears, s_entry, s_exit = points
-            if which.norad_id != norads[row]:
-                which = SatelliteId(self.satellite_name, norads[row])
-            result.append(
-                Pass(
-                    type=PASS_TYPES[types[row]],
-                    rise=rise,  # type: ignore[arg-type]
-                    culmination=culmination,  # type: ignore[arg-type]
-                    set=set_,  # type: ignore[arg-type]
-                    appears=appears,
-                    highest=highest,
-                    disappears=disappears,
-                    horizon_rise=h_rise,  # type: ignore[arg-type]
-                    horizon_set=h_set,  # type: ignore[arg-type]
-                    shadow_entry=s_entry,
-                    shadow_exit=s_exit,
-                    magnitude=None if highest is None else highest.magnitude,
-                    brightest_magnitude=None if brightest[row] != brightest[row] else brightest[row],
-                    visible_duration_s=visible_s[row],
-                    min_elevation_deg=self.min_elevation_deg,
-                    timing_uncertainty_s=bands[row],
-                    orbit_number=None if orbits[row] == NO_ORBIT else orbits[row],
-                    id=ids[row],
-                    satellite=which,
-                )
+        """The rows as :class:`~isspass.Pass` objects, in row order.
+
+        The objects are those ``Pass(...)`` and ``PassPoint(...)`` would make of the same
+        values, made in bulk (see :mod:`isspass.pass_objects`): the columns are the
+        search's own results, so they need no second look.
+        """
+        # ten objects a pass, all kept, none in a cycle: the collector would scan them for nothing
+        with collector_paused():
+            return self._build_passes()
+
+    def _build_passes(self) -> list[Pass]:
+        """The work of :meth:`to_passes`: every point of the table at once, then every pass."""
+        present = ~np.isnat(self.time)
+        points = pass_points(self.time[present], *(getattr(self, name)[present] for name in _POINT_COLUMNS))
+        # every event of every row: its point, or None; then one list per event (column)
+        slots = np.full(self.time.shape, None, dtype=object)
+        slots[present] = np.fromiter(points, dtype=object, count=len(points))
+        events = {name: slots[:, column].tolist() for column, name in enumerate(EVENTS)}
+        return list(
+            map(
+                trusted_pass,
+                [PASS_TYPES[code] for code in self.type.tolist()],
+                events["rise"],
+                events["culmination"],
+                events["set"],
+                events["appears"],
+                events["highest"],
+                events["disappears"],
+                events["horizon_rise"],
+                events["horizon_set"],
+                events["shadow_entry"],
+                events["shadow_exit"],
+                [None if highest is None else highest.magnitude for highest in events["highest"]],
+                optional_floats(self.brightest_magnitude),
+                self.visible_duration_s.tolist(),
+                repeat(self.min_elevation_deg),
+                self.timing_uncertainty_s.tolist(),
+                [None if orbit == NO_ORBIT else orbit for orbit in self.orbit_number.tolist()],
+                self.id.tolist(),
+                self._satellites(),
             )
+        )
+
+    def _satellites(self) -> list[SatelliteId]:
+        """Each row's satellite: one SatelliteId for each run of rows of the same satellite."""
+        result = []
+        which = SatelliteId(self.satellite_name, 0)
+        for norad_id in self.norad_id.tolist():
+            if which.norad_id != norad_id:
+                which = SatelliteId(self.satellite_name, norad_id)
+            result.append(which)
         return result
 
     def per_observer(self, count: int, first: int = 0) -> list[list[Pass]]:
