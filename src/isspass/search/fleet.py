@@ -19,8 +19,12 @@ from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsErr
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, SunTrack
 from ..trajectory import TrajectorySatellite
+from . import passes as single
+from .fleet_passes import fleet_tables
+from .fleet_track import FleetTrack
+from .grids import share_grids
 from .passes import observer_passes
-from .track import Track, check_predictable
+from .track import Track, check_predictable, orbital_period_s
 
 #: One satellite of many: elements, or a published trajectory given as such.
 Member = Satellite | TrajectorySatellite
@@ -79,22 +83,49 @@ def iter_fleet_passes(
         for chunk in chunks
     ]
     found: list[list[Pass]] = [[] for _ in observers]
-    for satellite in satellites:
+    skipped: dict[int, Exception] = {}
+    batched: list[int] = []
+    for number, satellite in enumerate(satellites):
         try:
-            mine = _satellite_passes(
-                satellite, sun, chunks, sites, start, duration_s,
-                min_elevation_deg, twilight_deg, visible_only,
-            )  # fmt: skip
-        except (StaleElementsError, PropagationError, TrajectoryCoverageError) as exc:
-            warnings.warn(
-                SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {exc}"),
-                stacklevel=3,
-            )
+            check_predictable(satellite, start, start + timedelta(seconds=duration_s))
+        except (StaleElementsError, TrajectoryCoverageError) as exc:
+            skipped[number] = exc
             continue
-        for each, passes in zip(found, mine, strict=True):
-            each.extend(passes)
-    for passes in found:
-        yield merge_in_time_order(passes)
+        if isinstance(satellite, TrajectorySatellite):  # interpolated, not propagated: one at a time
+            try:
+                mine = _satellite_passes(
+                    satellite, sun, chunks, sites, start, duration_s,
+                    min_elevation_deg, twilight_deg, visible_only,
+                )  # fmt: skip
+            except (PropagationError, TrajectoryCoverageError) as exc:
+                skipped[number] = exc
+                continue
+            for each, passes in zip(found, mine, strict=True):
+                each.extend(passes)
+        else:
+            batched.append(number)
+    members: list[Satellite] = [satellites[k] for k in batched]  # type: ignore[misc]
+    for shared in share_grids([orbital_period_s(s) for s in members], duration_s):
+        batch = [members[k] for k in shared.members]
+        fleet = FleetTrack.build(batch, shared.times_s, shared.step_s, duration_s, sun)
+        first = 0
+        for chunk, chunk_sites in zip(chunks, sites, strict=True):
+            thresholds = float(min_elevation_deg), float(twilight_deg)
+            tables = fleet_tables(fleet, chunk_sites, *thresholds, visible_only, chunk, single.PRESCREEN)
+            for table in tables.values():
+                for offset, mine in enumerate(table.per_observer(len(chunk))):
+                    found[first + offset].extend(mine)
+            first += len(chunk)
+        for row, exc in fleet.orbits.failed.items():
+            skipped[batched[shared.members[row]]] = exc
+    for number in sorted(skipped):
+        satellite, reason = satellites[number], skipped[number]
+        warnings.warn(
+            SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {reason}"),
+            stacklevel=3,
+        )
+    for each in found:
+        yield merge_in_time_order(each)
 
 
 def _satellite_passes(
@@ -109,7 +140,6 @@ def _satellite_passes(
     visible_only: bool,
 ) -> list[list[Pass]]:
     """One satellite's passes over every observer (all or nothing: a failure raises)."""
-    check_predictable(satellite, start, start + timedelta(seconds=duration_s))
     track = Track.build(satellite, start, duration_s, sun=sun)
     result: list[list[Pass]] = []
     for chunk, chunk_sites in zip(chunks, sites, strict=True):
