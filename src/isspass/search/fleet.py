@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from ..ephemeris import window_padding_s
 from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsError, TrajectoryCoverageError
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, SunTrack
@@ -24,14 +25,17 @@ from .fleet_passes import fleet_tables
 from .fleet_track import FleetTrack
 from .grids import share_grids
 from .passes import observer_passes
-from .track import Track, check_predictable, orbital_period_s
+from .track import Track, check_predictable, grid_step_s, orbital_period_s
 
 #: One satellite of many: elements, or a published trajectory given as such.
 Member = Satellite | TrajectorySatellite
 
-#: The Sun is prepared this far beyond each end of the window: more than any track's padding
-#: (an orbit, or half an hour), as the ephemeris check in the search's entry points assumes.
-SUN_MARGIN_S = 86400.0
+
+def sun_margin_s(satellites: Sequence[Member]) -> float:
+    """How far beyond each end of the window the Sun is prepared: the widest padding of the
+    satellites' grids (an orbit, or half an hour) and a grid step (their grids end within one)."""
+    periods = [orbital_period_s(s) for s in satellites]
+    return max((window_padding_s(p) + grid_step_s(p) for p in periods), default=0.0)
 
 
 def first_seen_s(p: Pass) -> float:
@@ -74,7 +78,8 @@ def iter_fleet_passes(
     """
     if not observers:
         return
-    sun = SunTrack.build(start.timestamp(), -SUN_MARGIN_S, duration_s + SUN_MARGIN_S)
+    margin = sun_margin_s(satellites)
+    sun = SunTrack.build(start.timestamp(), -margin, duration_s + margin)
     chunks = [observers[i : i + chunk_size] for i in range(0, len(observers), chunk_size)]
     sites = [
         Sites.from_geodetic(

@@ -18,6 +18,11 @@ from .track import grid_step_s
 #: Satellites share a grid when their own steps lie within this factor of the grid's (the
 #: smallest of theirs): at most this many times the samples each would take alone.
 STEP_RATIO = 1.25
+#: Satellites of longer periods are sampled alone, on their own grids: a pass of a high orbit
+#: may outlast the padding (a geostationary one never ends), and is then cut at the grid's
+#: ends, which must be the ones a search of that satellite alone would have. Below it a pass
+#: is far shorter than an orbit, so a wider padding changes nothing.
+SHARED_MAX_PERIOD_S = 6 * 3600.0
 #: At most this many satellite-samples (satellites × grid samples) in one batch, which bounds
 #: the memory of a batch's positions (six floats a sample) whatever the window.
 MAX_BATCH_SAMPLES = 2_000_000
@@ -50,10 +55,11 @@ def share_grids(
     Satellites are taken in order of their own step; a grid takes the next one while its
     step is within ``ratio`` of the grid's first (smallest) one, and while the batch stays
     under ``max_samples``. The grid's step is the smallest of its members', its padding the
-    largest, so every member is sampled at least as finely and as far as alone.
+    largest, so every member is sampled at least as finely and as far as alone. Satellites
+    of periods over :data:`SHARED_MAX_PERIOD_S` get a grid each, the one they have alone.
 
-    >>> [g.members for g in share_grids([5400.0, 86164.0, 5600.0, 6000.0], 86400.0)]
-    [(0, 2, 3), (1,)]
+    >>> [g.members for g in share_grids([5400.0, 86164.0, 5600.0, 7000.0, 43082.0], 86400.0)]
+    [(0, 2), (3,), (1,), (4,)]
     """
     order = sorted(range(len(periods_s)), key=lambda k: (grid_step_s(periods_s[k]), k))
     grids: list[SharedGrid] = []
@@ -64,7 +70,8 @@ def share_grids(
         if members:
             wider = max(pad, own_pad)
             samples = (len(members) + 1) * (math.ceil((duration_s + 2 * wider) / step) + 1)
-            if own_step > ratio * step or samples > max_samples:
+            alone = periods_s[k] > SHARED_MAX_PERIOD_S or pad > SHARED_MAX_PERIOD_S
+            if alone or own_step > ratio * step or samples > max_samples:
                 grids.append(SharedGrid(tuple(sorted(members)), step, pad, duration_s))
                 members = []
         if not members:
