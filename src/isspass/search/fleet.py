@@ -1,12 +1,14 @@
-"""Passes of many satellites: one Sun for the window, a track per satellite, passes merged in time order.
+"""Passes of many satellites: one Sun for the window, satellites searched in batches, merged in time order.
 
 A satellite that cannot be predicted over the window is skipped with a warning, not the whole search.
 
 The Sun and the Earth's rotation do not depend on the satellite: they are computed once for
-the window (padded by a day, the most any track needs) and handed to every satellite's
-:class:`~isspass.search.track.Track`. Each track is then searched for every chunk of observers,
-exactly as a single-satellite search would, so the passes are the same as one search per
-satellite; only one track is held in memory at a time.
+the window (padded as the widest grid needs). Satellites given by elements are grouped onto
+shared grids (:mod:`.grids`) and each group is searched as rows of arrays: one SGP4 call,
+one shadow search (:mod:`.fleet_track`), one altitude search per chunk of observers
+(:mod:`.fleet_passes`); every satellite is sampled at least as finely and as far as alone, so
+the passes are those of one search per satellite. A published trajectory is searched alone.
+Memory is bounded by a batch (:data:`.grids.MAX_BATCH_SAMPLES`), and by the passes found.
 """
 
 from __future__ import annotations
@@ -113,16 +115,20 @@ def iter_fleet_passes(
     for shared in share_grids([orbital_period_s(s) for s in members], duration_s):
         batch = [members[k] for k in shared.members]
         fleet = FleetTrack.build(batch, shared.times_s, shared.step_s, duration_s, sun)
-        first = 0
-        for chunk, chunk_sites in zip(chunks, sites, strict=True):
-            thresholds = float(min_elevation_deg), float(twilight_deg)
-            tables = fleet_tables(fleet, chunk_sites, *thresholds, visible_only, chunk, single.PRESCREEN)
-            for table in tables.values():
-                for offset, mine in enumerate(table.per_observer(len(chunk))):
-                    found[first + offset].extend(mine)
-            first += len(chunk)
-        for row, exc in fleet.orbits.failed.items():
+        thresholds = float(min_elevation_deg), float(twilight_deg)
+        tables = [
+            fleet_tables(fleet, chunk_sites, *thresholds, visible_only, chunk, single.PRESCREEN)
+            for chunk, chunk_sites in zip(chunks, sites, strict=True)
+        ]
+        for row, exc in fleet.orbits.failed.items():  # all or nothing: whatever chunk it failed in
             skipped[batched[shared.members[row]]] = exc
+        first = 0
+        for chunk, per_satellite in zip(chunks, tables, strict=True):
+            for row, table in per_satellite.items():
+                if row not in fleet.orbits.failed:
+                    for offset, mine in enumerate(table.per_observer(len(chunk))):
+                        found[first + offset].extend(mine)
+            first += len(chunk)
     for number in sorted(skipped):
         satellite, reason = satellites[number], skipped[number]
         warnings.warn(
