@@ -11,14 +11,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Observer, PassType
+from ..model import Observer
 from ..passtable import PassTable
 from ..sky import Array, Sites, sin_altitude, teme_to_itrs
-from .assemble import assemble_table
+from .fleet_assemble import fleet_results
 from .fleet_track import FleetTrack
 from .prescreen import horizon_bounds, sun_always_above
 from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
-from .visibility import classify_passes
 
 #: At most this many (pair × grid sample) altitudes at once: satellites are taken a few at a
 #: time when many observers would make the rows of all of them too large.
@@ -43,32 +42,38 @@ def fleet_tables(
     m = len(sites)
     per_batch = max(1, MAX_PAIR_SAMPLES // max(1, m * fleet.grid.size))
     screen = twilight_deg if visible_only and prescreen else None
-    found: dict[int, tuple[Intervals, Array, Array]] = {}
+    tables: dict[int, PassTable] = {}
     for first in range(0, len(fleet), per_batch):
         rows = np.arange(first, min(first + per_batch, len(fleet)))
         rows = rows[fleet.usable()[rows]]
-        if rows.size:
-            found.update(_passes_above(fleet, rows, sites, min_elevation_deg, screen))
-    tables: dict[int, PassTable] = {}
-    for k, (passes, horizon_start, horizon_end) in found.items():
-        if k in fleet.orbits.failed or passes.peak.size == 0:
+        if rows.size == 0:
             continue
-        track = fleet.track(k)
-        crossings = horizon_start, horizon_end
-        lit, types = classify_passes(passes, *crossings, track.shadow, sites, fleet.sun, twilight_deg)
-        wanted = np.flatnonzero(types == PassType.VISIBLE) if visible_only else np.arange(passes.peak.size)
-        if wanted.size:
-            tables[k] = assemble_table(
-                track, sites, passes, *crossings, lit, types, wanted, min_elevation_deg, observers
+        passes, horizon_start, horizon_end = _passes_above(fleet, rows, sites, min_elevation_deg, screen)
+        satellite = rows[passes.owner // m]
+        keep = fleet.usable()[satellite]  # not one that failed meanwhile
+        site = Intervals(passes.owner % m, passes.start, passes.peak, passes.end, passes.peak_value)
+        tables.update(
+            fleet_results(
+                fleet,
+                sites,
+                site.take(keep),
+                satellite[keep],
+                horizon_start[keep],
+                horizon_end[keep],
+                min_elevation_deg,
+                twilight_deg,
+                visible_only,
+                observers,
             )
+        )
     return tables
 
 
 def _passes_above(
     fleet: FleetTrack, rows: Index, sites: Sites, min_elevation_deg: float, visible_twilight_deg: float | None
-) -> dict[int, tuple[Intervals, Array, Array]]:
+) -> tuple[Intervals, Array, Array]:
     """:func:`isspass.search.passes._passes_above` for satellites ``rows`` of the fleet, all at once:
-    for each, its passes (owner = site index) and their horizon crossings."""
+    the passes (owner = satellite's place in ``rows`` × sites + site) and their horizon crossings."""
     m = len(sites)
     grid = fleet.grid
     z, z_rate = sin_altitude_pairs(sites, fleet.r_itrs[rows], fleet.v_itrs[rows])
@@ -102,15 +107,7 @@ def _passes_above(
     passes = Intervals(owner[chosen], times[0][chosen], peak[chosen], times[1][chosen], value[chosen])
     horizon_start, horizon_end = times[2][chosen], times[3][chosen]
     overlap = (passes.end >= 0.0) & (passes.start <= fleet.duration_s)
-    passes, horizon_start, horizon_end = passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
-    satellite = passes.owner // m
-    result = {}
-    for j, k in enumerate(rows.tolist()):
-        mine = satellite == j
-        p = passes.take(mine)
-        own = Intervals(p.owner % m, p.start, p.peak, p.end, p.peak_value)
-        result[k] = own, horizon_start[mine], horizon_end[mine]
-    return result
+    return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
 
 
 def sin_altitude_pairs(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:
