@@ -13,6 +13,7 @@ import isspass
 from conftest import DATA
 from isspass.ephemeris import window_padding_s
 from isspass.oem import read_oem
+from isspass.search import fleet_passes, grids
 from isspass.search.fleet_track import FleetOrbits
 from isspass.search.grids import SHARED_MAX_PERIOD_S, share_grids
 from isspass.search.track import grid_step_s
@@ -51,11 +52,12 @@ def visual() -> dict[int, isspass.Satellite]:
     return {e.norad_id: isspass.load_satellite(elements=[e]) for e in isspass.read_elements(VISUAL)}
 
 
-def _equal_to_one_search_each(fleet, observers, start, days, visible_only=False, expect_skipped=()):
+def _equal_to_one_search_each(fleet, observers, start, days, visible_only=False, expect_skipped=(),
+                              chunk=256):  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         together = isspass.find_passes_many(
-            observers, start, days, satellite=fleet, visible_only=visible_only
+            observers, start, days, satellite=fleet, visible_only=visible_only, chunk_size=chunk
         )
     skipped = {w.message.args[0].split(" is left out")[0] for w in caught
                if issubclass(w.category, isspass.SatelliteSkippedWarning)}  # fmt: skip
@@ -78,12 +80,19 @@ def _key(p: isspass.Pass) -> tuple[int, float]:
     return p.satellite.norad_id, p.culmination.time.timestamp()
 
 
-def test_mixed_periods_and_high_orbits_over_several_observers(visual):
+@pytest.mark.parametrize("small_batches", [False, True])
+def test_mixed_periods_and_high_orbits_over_several_observers(visual, monkeypatch, small_batches):
     # Periods from 89 to 127 minutes (two shared grids), an eccentric ISIS 1, and three high
-    # orbits of 12 and 24 hours, each on its own grid.
+    # orbits of 12 and 24 hours, each on its own grid; then the same in batches of two
+    # satellites, altitudes of one satellite at a time, observers three at a time.
     chosen = [43521, 25544, 48274, 20580, 3669, 22285, 57800, 4632, 11267]
     fleet = [visual[n] for n in chosen if n in visual] + high_orbits("26053.50000000")
-    passes = _equal_to_one_search_each(fleet, OBSERVERS, START, 1.5)
+    if small_batches:
+        monkeypatch.setattr(grids, "MAX_BATCH_SAMPLES", 2 * 1000)
+        monkeypatch.setattr(fleet_passes, "MAX_PAIR_SAMPLES", 1)
+        shared = share_grids([s.elements.period_s for s in fleet], 1.5 * 86400)
+        assert max(len(g.members) for g in shared) == 2
+    passes = _equal_to_one_search_each(fleet, OBSERVERS, START, 1.5, chunk=3 if small_batches else 256)
     seen = {p.satellite.norad_id for each in passes for p in each}
     assert {99001, 99002, 99003} <= seen and len(seen) >= 8
     periods = [s.elements.period_s for s in fleet]
@@ -140,11 +149,11 @@ def test_shared_grids_sample_every_member_as_finely_and_as_far_as_alone():
         rng.uniform(3 * 3600, 30 * 3600) for _ in range(20)
     ]
     for duration_s in (3600.0, 14 * 3600.0, 10 * 86400.0, 366 * 86400.0):
-        grids = share_grids(periods, duration_s)
-        assert sorted(k for g in grids for k in g.members) == list(range(len(periods)))
-        for g in grids:
+        shared = share_grids(periods, duration_s)
+        assert sorted(k for g in shared for k in g.members) == list(range(len(periods)))
+        for g in shared:
             times = g.times_s
-            assert len(g.members) * times.size <= max(2_000_000, times.size)
+            assert len(g.members) * times.size <= max(grids.MAX_BATCH_SAMPLES, times.size)
             for k in g.members:
                 own_pad = window_padding_s(periods[k])
                 assert g.step_s <= grid_step_s(periods[k]) <= 1.25 * g.step_s

@@ -25,7 +25,7 @@ STEP_RATIO = 1.25
 SHARED_MAX_PERIOD_S = 6 * 3600.0
 #: At most this many satellite-samples (satellites × grid samples) in one batch, which bounds
 #: the memory of a batch's positions (six floats a sample) whatever the window.
-MAX_BATCH_SAMPLES = 2_000_000
+MAX_BATCH_SAMPLES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -48,19 +48,21 @@ def share_grids(
     periods_s: Sequence[float],
     duration_s: float,
     ratio: float = STEP_RATIO,
-    max_samples: int = MAX_BATCH_SAMPLES,
+    max_samples: int | None = None,
 ) -> list[SharedGrid]:
     """Group satellites of the given periods (s) onto shared grids for a window of ``duration_s``.
 
     Satellites are taken in order of their own step; a grid takes the next one while its
     step is within ``ratio`` of the grid's first (smallest) one, and while the batch stays
-    under ``max_samples``. The grid's step is the smallest of its members', its padding the
-    largest, so every member is sampled at least as finely and as far as alone. Satellites
+    under ``max_samples`` (default :data:`MAX_BATCH_SAMPLES`). The grid's step is the
+    smallest of its members', its padding the largest, so every member is sampled at least
+    as finely and as far as alone. Satellites
     of periods over :data:`SHARED_MAX_PERIOD_S` get a grid each, the one they have alone.
 
     >>> [g.members for g in share_grids([5400.0, 86164.0, 5600.0, 7000.0, 43082.0], 86400.0)]
     [(0, 2), (3,), (1,), (4,)]
     """
+    limit = MAX_BATCH_SAMPLES if max_samples is None else max_samples
     order = sorted(range(len(periods_s)), key=lambda k: (grid_step_s(periods_s[k]), k))
     grids: list[SharedGrid] = []
     members: list[int] = []
@@ -71,7 +73,7 @@ def share_grids(
             wider = max(pad, own_pad)
             samples = (len(members) + 1) * (math.ceil((duration_s + 2 * wider) / step) + 1)
             alone = periods_s[k] > SHARED_MAX_PERIOD_S or pad > SHARED_MAX_PERIOD_S
-            if alone or own_step > ratio * step or samples > max_samples:
+            if alone or own_step > ratio * step or samples > limit:
                 grids.append(SharedGrid(tuple(sorted(members)), step, pad, duration_s))
                 members = []
         if not members:
