@@ -46,16 +46,19 @@ class FleetOrbits:
         if s.size == 0:
             return r, v
         order = np.argsort(which, kind="stable")
-        cuts = np.flatnonzero(np.diff(which[order])) + 1
-        for part in np.split(order, cuts):
-            k = int(which[part[0]])
+        ordered, times = which[order], s[order]  # each satellite's points in one slice
+        cuts = np.flatnonzero(np.diff(ordered)) + 1
+        firsts, lasts = np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [s.size]]).tolist()
+        for first, last, k in zip(firsts, lasts, ordered[firsts].tolist(), strict=True):
             if k in self.failed:
                 continue
             try:
-                r[:, part], v[:, part] = self.orbits[k].teme(s[part])
+                r[:, first:last], v[:, first:last] = self.orbits[k].teme(times[first:last])
             except PropagationError as exc:
                 self.failed[k] = exc
-        return r, v
+        back = np.empty_like(order)
+        back[order] = np.arange(order.size)
+        return r[:, back], v[:, back]
 
 
 @dataclass(frozen=True)
