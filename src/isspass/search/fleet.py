@@ -111,24 +111,10 @@ def iter_fleet_passes(
                 each.extend(passes)
         else:
             batched.append(number)
+    settings = float(min_elevation_deg), float(twilight_deg), bool(visible_only)
     members: list[Satellite] = [satellites[k] for k in batched]  # type: ignore[misc]
-    for shared in share_grids([orbital_period_s(s) for s in members], duration_s):
-        batch = [members[k] for k in shared.members]
-        fleet = FleetTrack.build(batch, shared.times_s, shared.step_s, duration_s, sun)
-        thresholds = float(min_elevation_deg), float(twilight_deg)
-        tables = [
-            fleet_tables(fleet, chunk_sites, *thresholds, visible_only, chunk, single.PRESCREEN)
-            for chunk, chunk_sites in zip(chunks, sites, strict=True)
-        ]
-        for row, exc in fleet.orbits.failed.items():  # all or nothing: whatever chunk it failed in
-            skipped[batched[shared.members[row]]] = exc
-        first = 0
-        for chunk, per_satellite in zip(chunks, tables, strict=True):
-            for row, table in per_satellite.items():
-                if row not in fleet.orbits.failed:
-                    for offset, mine in enumerate(table.per_observer(len(chunk))):
-                        found[first + offset].extend(mine)
-            first += len(chunk)
+    for number, exc in _batched_passes(members, sun, chunks, sites, duration_s, settings, found).items():
+        skipped[batched[number]] = exc
     for number in sorted(skipped):
         satellite, reason = satellites[number], skipped[number]
         warnings.warn(
@@ -137,6 +123,37 @@ def iter_fleet_passes(
         )
     for each in found:
         yield merge_in_time_order(each)
+
+
+def _batched_passes(
+    members: list[Satellite],
+    sun: SunTrack,
+    chunks: list[Sequence[Observer]],
+    sites: list[Sites],
+    duration_s: float,
+    settings: tuple[float, float, bool],
+    found: list[list[Pass]],
+) -> dict[int, PropagationError]:
+    """Add the passes of satellites given by elements to each observer's list in ``found``,
+    searched in batches on shared grids; return those that failed (by index in ``members``),
+    which add none (all or nothing, whatever chunk of observers they failed in)."""
+    failed: dict[int, PropagationError] = {}
+    for shared in share_grids([orbital_period_s(s) for s in members], duration_s):
+        batch = [members[k] for k in shared.members]
+        fleet = FleetTrack.build(batch, shared.times_s, shared.step_s, duration_s, sun)
+        tables = [
+            fleet_tables(fleet, chunk_sites, *settings, chunk, single.PRESCREEN)
+            for chunk, chunk_sites in zip(chunks, sites, strict=True)
+        ]
+        failed.update({shared.members[row]: exc for row, exc in fleet.orbits.failed.items()})
+        first = 0
+        for chunk, per_satellite in zip(chunks, tables, strict=True):
+            for row, table in per_satellite.items():
+                if row not in fleet.orbits.failed:
+                    for offset, mine in enumerate(table.per_observer(len(chunk))):
+                        found[first + offset].extend(mine)
+            first += len(chunk)
+    return failed
 
 
 def _satellite_passes(
