@@ -16,7 +16,8 @@ every refinement is one vectorised batch over all of a chunk's passes.
 ``passes``: one chunk of observers, from sampled altitudes to :class:`~isspass.Pass` objects,
 via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assemble``.
 ``prescreen``: peaks that cannot become visible passes, dropped before they are refined.
-``fleet``: many satellites: one Sun for the window, a track each, passes merged in time order.
+``fleet``: many satellites: one Sun for the window, searched in batches on shared grids
+(``grids``, ``fleet_track``, ``fleet_passes``, ``fleet_assemble``), merged in time order.
 """
 
 from __future__ import annotations

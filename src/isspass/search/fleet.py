@@ -1,12 +1,14 @@
-"""Passes of many satellites: one Sun for the window, a track per satellite, passes merged in time order.
+"""Passes of many satellites: one Sun for the window, satellites searched in batches, merged in time order.
 
 A satellite that cannot be predicted over the window is skipped with a warning, not the whole search.
 
 The Sun and the Earth's rotation do not depend on the satellite: they are computed once for
-the window (padded by a day, the most any track needs) and handed to every satellite's
-:class:`~isspass.search.track.Track`. Each track is then searched for every chunk of observers,
-exactly as a single-satellite search would, so the passes are the same as one search per
-satellite; only one track is held in memory at a time.
+the window (padded as the widest grid needs). Satellites given by elements are grouped onto
+shared grids (:mod:`.grids`) and each group is searched as rows of arrays: one SGP4 call,
+one shadow search (:mod:`.fleet_track`), one altitude search per chunk of observers
+(:mod:`.fleet_passes`); every satellite is sampled at least as finely and as far as alone, so
+the passes are those of one search per satellite. A published trajectory is searched alone.
+Memory is bounded by a batch (:data:`.grids.MAX_BATCH_SAMPLES`), and by the passes found.
 """
 
 from __future__ import annotations
@@ -15,19 +17,27 @@ import warnings
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from ..ephemeris import window_padding_s
 from ..errors import PropagationError, SatelliteSkippedWarning, StaleElementsError, TrajectoryCoverageError
 from ..model import Observer, Pass, Satellite
 from ..sky import Sites, SunTrack
 from ..trajectory import TrajectorySatellite
+from . import passes as single
+from .fleet_passes import fleet_tables
+from .fleet_track import FleetTrack
+from .grids import share_grids
 from .passes import observer_passes
-from .track import Track, check_predictable
+from .track import Track, check_predictable, grid_step_s, orbital_period_s
 
 #: One satellite of many: elements, or a published trajectory given as such.
 Member = Satellite | TrajectorySatellite
 
-#: The Sun is prepared this far beyond each end of the window: more than any track's padding
-#: (an orbit, or half an hour), as the ephemeris check in the search's entry points assumes.
-SUN_MARGIN_S = 86400.0
+
+def sun_margin_s(satellites: Sequence[Member]) -> float:
+    """How far beyond each end of the window the Sun is prepared: the widest padding of the
+    satellites' grids (an orbit, or half an hour) and a grid step (their grids end within one)."""
+    periods = [orbital_period_s(s) for s in satellites]
+    return max((window_padding_s(p) + grid_step_s(p) for p in periods), default=0.0)
 
 
 def first_seen_s(p: Pass) -> float:
@@ -70,7 +80,8 @@ def iter_fleet_passes(
     """
     if not observers:
         return
-    sun = SunTrack.build(start.timestamp(), -SUN_MARGIN_S, duration_s + SUN_MARGIN_S)
+    margin = sun_margin_s(satellites)
+    sun = SunTrack.build(start.timestamp(), -margin, duration_s + margin)
     chunks = [observers[i : i + chunk_size] for i in range(0, len(observers), chunk_size)]
     sites = [
         Sites.from_geodetic(
@@ -79,22 +90,70 @@ def iter_fleet_passes(
         for chunk in chunks
     ]
     found: list[list[Pass]] = [[] for _ in observers]
-    for satellite in satellites:
+    skipped: dict[int, Exception] = {}
+    batched: list[int] = []
+    for number, satellite in enumerate(satellites):
         try:
-            mine = _satellite_passes(
-                satellite, sun, chunks, sites, start, duration_s,
-                min_elevation_deg, twilight_deg, visible_only,
-            )  # fmt: skip
-        except (StaleElementsError, PropagationError, TrajectoryCoverageError) as exc:
-            warnings.warn(
-                SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {exc}"),
-                stacklevel=3,
-            )
+            check_predictable(satellite, start, start + timedelta(seconds=duration_s))
+        except (StaleElementsError, TrajectoryCoverageError) as exc:
+            skipped[number] = exc
             continue
-        for each, passes in zip(found, mine, strict=True):
-            each.extend(passes)
-    for passes in found:
-        yield merge_in_time_order(passes)
+        if isinstance(satellite, TrajectorySatellite):  # interpolated, not propagated: one at a time
+            try:
+                mine = _satellite_passes(
+                    satellite, sun, chunks, sites, start, duration_s,
+                    min_elevation_deg, twilight_deg, visible_only,
+                )  # fmt: skip
+            except (PropagationError, TrajectoryCoverageError) as exc:
+                skipped[number] = exc
+                continue
+            for each, passes in zip(found, mine, strict=True):
+                each.extend(passes)
+        else:
+            batched.append(number)
+    settings = float(min_elevation_deg), float(twilight_deg), bool(visible_only)
+    members: list[Satellite] = [satellites[k] for k in batched]  # type: ignore[misc]
+    for number, exc in _batched_passes(members, sun, chunks, sites, duration_s, settings, found).items():
+        skipped[batched[number]] = exc
+    for number in sorted(skipped):
+        satellite, reason = satellites[number], skipped[number]
+        warnings.warn(
+            SatelliteSkippedWarning(f"{satellite.name} ({satellite.norad_id}) is left out: {reason}"),
+            stacklevel=3,
+        )
+    for each in found:
+        yield merge_in_time_order(each)
+
+
+def _batched_passes(
+    members: list[Satellite],
+    sun: SunTrack,
+    chunks: list[Sequence[Observer]],
+    sites: list[Sites],
+    duration_s: float,
+    settings: tuple[float, float, bool],
+    found: list[list[Pass]],
+) -> dict[int, PropagationError]:
+    """Add the passes of satellites given by elements to each observer's list in ``found``,
+    searched in batches on shared grids; return those that failed (by index in ``members``),
+    which add none (all or nothing, whatever chunk of observers they failed in)."""
+    failed: dict[int, PropagationError] = {}
+    for shared in share_grids([orbital_period_s(s) for s in members], duration_s):
+        batch = [members[k] for k in shared.members]
+        fleet = FleetTrack.build(batch, shared.times_s, shared.step_s, duration_s, sun)
+        tables = [
+            fleet_tables(fleet, chunk_sites, *settings, chunk, single.PRESCREEN)
+            for chunk, chunk_sites in zip(chunks, sites, strict=True)
+        ]
+        failed.update({shared.members[row]: exc for row, exc in fleet.orbits.failed.items()})
+        first = 0
+        for chunk, per_satellite in zip(chunks, tables, strict=True):
+            for row, table in per_satellite.items():
+                if row not in fleet.orbits.failed:
+                    for offset, mine in enumerate(table.per_observer(len(chunk))):
+                        found[first + offset].extend(mine)
+            first += len(chunk)
+    return failed
 
 
 def _satellite_passes(
@@ -109,7 +168,6 @@ def _satellite_passes(
     visible_only: bool,
 ) -> list[list[Pass]]:
     """One satellite's passes over every observer (all or nothing: a failure raises)."""
-    check_predictable(satellite, start, start + timedelta(seconds=duration_s))
     track = Track.build(satellite, start, duration_s, sun=sun)
     result: list[list[Pass]] = []
     for chunk, chunk_sites in zip(chunks, sites, strict=True):

@@ -42,6 +42,25 @@ def check_predictable(satellite: Satellite | TrajectorySatellite, start: datetim
         check_plausible(satellite.elements, start, end)
 
 
+def orbital_period_s(satellite: Satellite | TrajectorySatellite) -> float:
+    """The satellite's period (s): from its elements, or from its trajectory."""
+    if isinstance(satellite, TrajectorySatellite):
+        return satellite.period_s
+    return satellite.elements.period_s
+
+
+def grid_step_s(period_s: float) -> float:
+    """The search's sampling step (s) for a period: 32 samples an orbit, within 5 s…10 minutes."""
+    return min(max(period_s / _SAMPLES_PER_ORBIT, 5.0), 600.0)
+
+
+def track_orbit(satellite: Satellite | TrajectorySatellite, sun: SunTrack) -> Orbit | TrajectoryOrbit:
+    """What a track evaluates positions with: SGP4 for elements, interpolation for a trajectory."""
+    if isinstance(satellite, TrajectorySatellite):
+        return TrajectoryOrbit(satellite, sun)
+    return Orbit(satellite.elements.satrec, sun)
+
+
 @dataclass(frozen=True)
 class Track:
     """One satellite over one window: everything that does not depend on the observer."""
@@ -72,11 +91,8 @@ class Track:
         ``sun``, the Sun over the window (``t0`` = ``start``), is built when not given; a
         search of many satellites builds it once and hands it to each.
         """
-        if isinstance(satellite, TrajectorySatellite):
-            period = satellite.period_s
-        else:
-            period = satellite.elements.period_s
-        step = min(max(period / _SAMPLES_PER_ORBIT, 5.0), 600.0)
+        period = orbital_period_s(satellite)
+        step = grid_step_s(period)
         pad = window_padding_s(period)
         count = math.ceil((duration_s + 2 * pad) / step) + 1
         grid = -pad + step * np.arange(count)
@@ -85,10 +101,7 @@ class Track:
             sun = SunTrack.build(t0, grid[0], grid[-1])
         elif sun.t0_unix != t0 or not sun.covers(grid[0], grid[-1]):
             raise ValueError("the Sun track given does not cover this satellite's window")
-        if isinstance(satellite, TrajectorySatellite):
-            orbit: Orbit | TrajectoryOrbit = TrajectoryOrbit(satellite, sun)
-        else:
-            orbit = Orbit(satellite.elements.satrec, sun)
+        orbit = track_orbit(satellite, sun)
         r_teme, v_teme = orbit.teme(grid)
         r_itrs, v_itrs = orbit.to_itrs(grid, r_teme, v_teme)
         nodes = NodeOrbit.over(orbit, grid)  # what every refinement below, and the observers', reads

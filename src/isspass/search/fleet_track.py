@@ -1,0 +1,193 @@
+"""The observer-free part of a search for a batch of satellites on one shared grid, as rows of arrays.
+
+One SGP4 call for the grid, one rotation, the Earth's shadow of all of them in one root search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sgp4.api import SatrecArray
+
+from ..errors import PropagationError
+from ..model import Satellite
+from ..sky import Array, Orbit, SunTrack, shadow_depth, teme_to_itrs
+from ..trajectory import TrajectoryOrbit
+from ..utc import unix_to_jd
+from .roots import (
+    Brackets,
+    Evaluate,
+    Index,
+    Intervals,
+    crossing_brackets,
+    find_peaks,
+    merge_peaks,
+    solve_crossings,
+)
+from .track import Track, track_orbit
+
+
+class FleetOrbits:
+    """Positions of a batch of satellites at (time, satellite) pairs, each through its own orbit.
+
+    A satellite that cannot be followed to some time (SGP4 finds it decayed) is recorded in
+    ``failed`` and gives NaN from then on: the others are not affected.
+    """
+
+    def __init__(self, orbits: list[Orbit | TrajectoryOrbit]) -> None:
+        self.orbits = orbits
+        self.failed: dict[int, PropagationError] = {}
+
+    def teme(self, s: Array, which: Index) -> tuple[Array, Array]:
+        """TEME position (km) and velocity (km/s), each (3, n), of satellite ``which[i]`` at ``s[i]``."""
+        r, v = np.full((3, s.size), np.nan), np.full((3, s.size), np.nan)
+        if s.size == 0:
+            return r, v
+        order = np.argsort(which, kind="stable")
+        ordered, times = which[order], s[order]  # each satellite's points in one slice
+        cuts = np.flatnonzero(np.diff(ordered)) + 1
+        firsts, lasts = np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [s.size]]).tolist()
+        for first, last, k in zip(firsts, lasts, ordered[firsts].tolist(), strict=True):
+            if k in self.failed:
+                continue
+            try:
+                r[:, first:last], v[:, first:last] = self.orbits[k].teme(times[first:last])
+            except PropagationError as exc:
+                self.failed[k] = exc
+        back = np.empty_like(order)
+        back[order] = np.arange(order.size)
+        return r[:, back], v[:, back]
+
+
+@dataclass(frozen=True)
+class FleetTrack:
+    """A batch of satellites over one window on one grid: everything that does not depend on observers.
+
+    Row ``k`` of ``r_itrs``/``v_itrs`` (satellites, 3, samples) is ``satellites[k]``; the
+    shadow intervals' ``owner`` is that row, and they are sorted by row, then time.
+    """
+
+    satellites: tuple[Satellite, ...]
+    orbits: FleetOrbits
+    grid: Array  # seconds from t0
+    r_itrs: Array
+    v_itrs: Array
+    shadow: Intervals
+    duration_s: float
+    step_s: float
+    sun: SunTrack
+
+    @classmethod
+    def build(
+        cls,
+        satellites: list[Satellite],
+        grid: Array,
+        step_s: float,
+        duration_s: float,
+        sun: SunTrack,
+    ) -> FleetTrack:
+        """The satellites over ``grid`` (seconds from ``sun.t0_unix``): one SGP4 call for all of them.
+
+        A satellite SGP4 cannot carry over the grid is marked failed (see :class:`FleetOrbits`).
+        """
+        if not sun.covers(grid[0], grid[-1]):
+            raise ValueError("the Sun track given does not cover the grid")
+        orbits = FleetOrbits([track_orbit(s, sun) for s in satellites])
+        jd, fraction = unix_to_jd(sun.t0_unix + grid)
+        error, r, v = SatrecArray([s.elements.satrec for s in satellites]).sgp4(jd, fraction)
+        for k in np.flatnonzero(np.any(error, axis=1)):
+            try:  # the satellite's own orbit says what went wrong, in its own words
+                orbits.orbits[k].teme(grid)
+                raise PropagationError("SGP4 cannot propagate the elements over the window")
+            except PropagationError as exc:
+                orbits.failed[int(k)] = exc
+            r[k], v[k] = np.nan, np.nan
+        r_teme, v_teme = np.moveaxis(r, 2, 0), np.moveaxis(v, 2, 0)  # (3, satellites, samples)
+        r_itrs, v_itrs = teme_to_itrs(sun, grid, r_teme, v_teme)
+        shadow = _shadows(orbits, sun, grid, r_teme, v_teme)
+        if orbits.failed:  # what the root search made of a failed satellite is meaningless
+            shadow = shadow.take(~np.isin(shadow.owner, list(orbits.failed)))
+        return cls(
+            tuple(satellites),
+            orbits,
+            grid,
+            np.ascontiguousarray(np.moveaxis(r_itrs, 0, 1)),
+            np.ascontiguousarray(np.moveaxis(v_itrs, 0, 1)),
+            shadow,
+            duration_s,
+            step_s,
+            sun,
+        )
+
+    def __len__(self) -> int:
+        return len(self.satellites)
+
+    def track(self, k: int) -> Track:
+        """Satellite ``k`` alone, as a single-satellite search would hold it (its grid is this one)."""
+        first, last = np.searchsorted(self.shadow.owner, [k, k + 1])
+        mine = self.shadow.take(slice(first, last))
+        alone = np.zeros(mine.owner.size, dtype=np.intp)
+        shadow = Intervals(alone, mine.start, mine.peak, mine.end, mine.peak_value)
+        return Track(
+            self.satellites[k],
+            self.orbits.orbits[k],
+            self.grid,
+            self.r_itrs[k],
+            self.v_itrs[k],
+            shadow,
+            self.duration_s,
+            self.step_s,
+        )
+
+    def usable(self) -> NDArray[np.bool_]:
+        """Which satellites have been followed without an SGP4 failure so far."""
+        ok = np.ones(len(self), dtype=bool)
+        ok[list(self.orbits.failed)] = False
+        return ok
+
+
+def _shadows(orbits: FleetOrbits, sun: SunTrack, grid: Array, r_teme: Array, v_teme: Array) -> Intervals:
+    """Every satellite's eclipses (rows of ``r_teme``/``v_teme``, each (3, satellites, samples))."""
+
+    def shadow(s: Array, owner: Index) -> tuple[Array, Array]:
+        r, v = orbits.teme(s, owner)
+        return shadow_depth(r, v, sun.geometric_teme_km(s))
+
+    depth, depth_rate = shadow_depth(r_teme, v_teme, sun.geometric_teme_km(grid)[:, None, :])
+    with np.errstate(invalid="ignore"):
+        return level_intervals(grid, depth, depth_rate, 0.0, shadow)
+
+
+def level_intervals(grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate) -> Intervals:
+    """:func:`~isspass.search.roots.intervals_above` where only the start and end matter.
+
+    A peak some sample already shows at or above the level is not refined (its interval
+    exists, and the crossings either side are bracketed by the samples), nor one too far
+    below it to crest it between samples: only the peaks that might are. The starts and
+    ends are the same; the peaks are the samples' (so not for reporting).
+    """
+    owner, inner = np.nonzero((y[:, 1:-1] > y[:, :-2]) & (y[:, 1:-1] >= y[:, 2:]))
+    inner = inner + 1
+    sampled = y[owner, inner]
+    shown = sampled >= level
+
+    def might_crest(o: Index, i: Index) -> NDArray[np.bool_]:
+        # Between samples i-1 and i+1 the function rises at most by the larger of its rates there
+        # times the width (the rate falls monotonically through a peak); twice that for safety.
+        rise = 2.0 * np.maximum(np.abs(rate[o, i - 1]), np.abs(rate[o, i + 1])) * (grid[i + 1] - grid[i - 1])
+        return (y[o, i] < level) & (y[o, i] + rise >= level)
+
+    o_low, p_low, v_low = find_peaks(grid, y, rate, evaluate, might_crest)
+    owner = np.concatenate([owner[shown], o_low])
+    peak = np.concatenate([grid[inner[shown]], p_low])
+    value = np.concatenate([sampled[shown], v_low])
+    keep = value >= level
+    order = np.lexsort((peak[keep], owner[keep]))
+    owner, peak, value = owner[keep][order], peak[keep][order], value[keep][order]
+    rise, fall = crossing_brackets(grid, y, level, owner, peak, value)
+    both = solve_crossings(Brackets.join([rise, fall]), evaluate)
+    start, end = both[: peak.size], both[peak.size :]
+    chosen = merge_peaks(owner, start, value)
+    return Intervals(owner[chosen], start[chosen], peak[chosen], end[chosen], value[chosen])
