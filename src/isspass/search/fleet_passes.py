@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from ..model import Observer
 from ..passtable import PassTable
-from ..sky import Array, Sites, sin_altitude, teme_to_itrs
+from ..sky import Array, Sites, sin_altitude
 from .fleet_assemble import fleet_results
 from .fleet_track import FleetTrack
 from .prescreen import horizon_bounds, sun_always_above
@@ -134,9 +134,9 @@ def _altitude_evaluator(
     m = len(sites)
 
     def evaluate(s: Array, owner: Index) -> tuple[Array, Array]:
-        r_teme, v_teme = fleet.orbits.teme(s, rows[owner // m])
-        r, v = teme_to_itrs(fleet.sun, s, r_teme, v_teme)
-        return sin_altitude(sites.take(owner % m), r, v)
+        r, v = fleet.orbits.itrs(s, rows[owner // m])
+        site = owner % m
+        return sin_altitude(sites.position_km[:, site], sites.up[:, site], r, v)
 
     return evaluate
 

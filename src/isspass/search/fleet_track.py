@@ -13,9 +13,9 @@ from sgp4.api import SatrecArray
 
 from ..errors import PropagationError
 from ..model import Satellite
-from ..sky import Array, Orbit, SunTrack, shadow_depth, teme_to_itrs
-from ..trajectory import TrajectoryOrbit
+from ..sky import Array, SunTrack, shadow_depth, teme_to_itrs
 from ..utc import unix_to_jd
+from .nodes import NodeOrbit
 from .roots import (
     Brackets,
     Evaluate,
@@ -36,12 +36,24 @@ class FleetOrbits:
     ``failed`` and gives NaN from then on: the others are not affected.
     """
 
-    def __init__(self, orbits: list[Orbit | TrajectoryOrbit]) -> None:
+    def __init__(self, orbits: list[NodeOrbit]) -> None:
         self.orbits = orbits
         self.failed: dict[int, PropagationError] = {}
 
     def teme(self, s: Array, which: Index) -> tuple[Array, Array]:
         """TEME position (km) and velocity (km/s), each (3, n), of satellite ``which[i]`` at ``s[i]``."""
+        return self._each(s, which, "teme")
+
+    def itrs(self, s: Array, which: Index) -> tuple[Array, Array]:
+        """Earth-fixed position (km) and velocity (km/s, rotating frame), as :meth:`teme` gives TEME ones."""
+        return self._each(s, which, "itrs")
+
+    def propagated_teme(self, s: Array, which: Index) -> tuple[Array, Array]:
+        """:meth:`teme` from each satellite's own orbit, not its node table (what a single
+        satellite's eclipse search reads, as :meth:`Track.build` does)."""
+        return self._each(s, which, "teme", direct=True)
+
+    def _each(self, s: Array, which: Index, frame: str, direct: bool = False) -> tuple[Array, Array]:
         r, v = np.full((3, s.size), np.nan), np.full((3, s.size), np.nan)
         if s.size == 0:
             return r, v
@@ -53,7 +65,8 @@ class FleetOrbits:
             if k in self.failed:
                 continue
             try:
-                r[:, first:last], v[:, first:last] = self.orbits[k].teme(times[first:last])
+                orbit = self.orbits[k].source if direct else self.orbits[k]
+                r[:, first:last], v[:, first:last] = getattr(orbit, frame)(times[first:last])
             except PropagationError as exc:
                 self.failed[k] = exc
         back = np.empty_like(order)
@@ -94,7 +107,7 @@ class FleetTrack:
         """
         if not sun.covers(grid[0], grid[-1]):
             raise ValueError("the Sun track given does not cover the grid")
-        orbits = FleetOrbits([track_orbit(s, sun) for s in satellites])
+        orbits = FleetOrbits([NodeOrbit.over(track_orbit(s, sun), grid) for s in satellites])
         jd, fraction = unix_to_jd(sun.t0_unix + grid)
         error, r, v = SatrecArray([s.elements.satrec for s in satellites]).sgp4(jd, fraction)
         for k in np.flatnonzero(np.any(error, axis=1)):
@@ -152,7 +165,7 @@ def _shadows(orbits: FleetOrbits, sun: SunTrack, grid: Array, r_teme: Array, v_t
     """Every satellite's eclipses (rows of ``r_teme``/``v_teme``, each (3, satellites, samples))."""
 
     def shadow(s: Array, owner: Index) -> tuple[Array, Array]:
-        r, v = orbits.teme(s, owner)
+        r, v = orbits.propagated_teme(s, owner)
         return shadow_depth(r, v, sun.geometric_teme_km(s))
 
     depth, depth_rate = shadow_depth(r_teme, v_teme, sun.geometric_teme_km(grid)[:, None, :])

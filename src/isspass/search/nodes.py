@@ -3,18 +3,20 @@
 Every observer's refinement asks for the satellite near the same passes: each node is
 propagated the first time a time near it is asked for, then reused by every observer.
 
-The nodes are evenly spaced, ``step_s`` apart (a few seconds to twenty), from the first time of
-the search's grid to its last. A node is propagated the first time a time beside it is asked
-for (all of a call's missing nodes in one vectorised call), so a search over one observer
-propagates little more than it would point by point, and one over thousands propagates each
-node once. A time's position depends only on its two nodes, never on which were propagated
-before: results do not depend on the order of the work nor on where it runs.
+The nodes lie on a fixed lattice, every :data:`NODE_STEP_S` seconds counted from the start
+of the window, over the span of the search's grid: two searches from the same start (one
+satellite alone, or among many on a shared grid) read the very same values at a time. A node
+is propagated the first time a time beside it is asked for (all of a call's missing nodes in
+one vectorised call), so a search over one observer propagates little more than it would
+point by point, and one over thousands propagates each node once. A time's position depends
+only on its two nodes, never on which were propagated before: results do not depend on the
+order of the work nor on where it runs.
 
 Between two nodes the position is the cubic Hermite polynomial matching positions and
-velocities at both; its error is ``r·(ω·h)⁴/384`` for a circular orbit of radius ``r`` and
-angular rate ``ω``: for a low orbit and 20-second nodes about 4 mm, under a microsecond of
-the satellite's motion, far below what the elements themselves can promise
-(:mod:`isspass.freshness`).
+velocities at both. For a circular orbit its error is ``r·(ω·h)⁴/384`` (radius ``r``, angular
+rate ``ω``, spacing ``h``): 4 mm for a low orbit and 20-second nodes; SGP4's short-period
+terms bring it to 4 cm at most for the ISS (tests/test_nodes.py), some 6 µs of its motion,
+far below what the elements themselves can promise (:mod:`isspass.freshness`).
 
 The table holds Earth-fixed positions, what every observer's refinement asks for (the Earth's
 turn adds little curvature to the motion); TEME ones, which the shadow and the final look
@@ -32,8 +34,8 @@ from numpy.typing import NDArray
 from ..sky import Array, Orbit, SunTrack, itrs_to_teme, teme_to_itrs
 from ..trajectory import TrajectoryOrbit
 
-#: The widest node spacing (s). See the module docstring for the error it allows.
-MAX_NODE_STEP_S = 20.0
+#: The node spacing (s). See the module docstring for the error it allows.
+NODE_STEP_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -48,20 +50,18 @@ class NodeOrbit:
     """
 
     source: Orbit | TrajectoryOrbit
-    first_s: float  # time of node 0, seconds from t0
+    first: int  # the lattice number of the table's first node (node k is at k · step_s from t0)
     step_s: float  # node spacing (s)
     cubic: Array  # (n − 1, 12) each interval's Earth-fixed cubic in its fraction t: 4 coefficients × xyz
     filled: NDArray[np.bool_]  # (n − 1,) whether each interval's nodes are propagated
 
     @classmethod
     def over(cls, source: Orbit | TrajectoryOrbit, grid: Array) -> NodeOrbit:
-        """Nodes over the search's evenly spaced ``grid`` (seconds from t0): each grid step
-        divided into whole node steps of at most :data:`MAX_NODE_STEP_S`."""
-        step = float(grid[1] - grid[0]) if grid.size > 1 else MAX_NODE_STEP_S
-        per_step = max(1, math.ceil(step / MAX_NODE_STEP_S))
-        count = max(1, grid.size - 1) * per_step + 1
-        cubic = np.zeros((count - 1, 12))
-        return cls(source, float(grid[0]), step / per_step, cubic, np.zeros(count - 1, dtype=bool))
+        """Nodes of the lattice that cover the search's ``grid`` (seconds from t0)."""
+        first = math.floor(float(grid[0]) / NODE_STEP_S)
+        intervals = max(1, math.ceil(float(grid[-1]) / NODE_STEP_S) - first)
+        cubic = np.zeros((intervals, 12))
+        return cls(source, first, NODE_STEP_S, cubic, np.zeros(intervals, dtype=bool))
 
     @property
     def sun(self) -> SunTrack:
@@ -77,13 +77,14 @@ class NodeOrbit:
         """Earth-fixed position (km) and velocity (km/s, in the rotating frame), each (3, n)."""
         s = np.asarray(s, dtype=float)
         intervals = self.cubic.shape[0]
-        u = (s - self.first_s) / self.step_s
-        inside = (u >= 0.0) & (u <= intervals)
+        lattice = s / self.step_s  # the time in node steps from t0
+        inside = (lattice >= self.first) & (lattice <= self.first + intervals)
         if not np.all(inside):
             return self._mixed(s, inside)
-        interval = np.minimum(u.astype(np.intp), intervals - 1)
+        node = np.minimum(np.floor(lattice).astype(np.intp), self.first + intervals - 1)
+        interval = node - self.first
         self._fill(interval)
-        return self._hermite(u - interval, interval)
+        return self._hermite(lattice - node, interval)
 
     def to_itrs(self, s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
         return teme_to_itrs(self.sun, s, r_teme, v_teme)
@@ -103,7 +104,8 @@ class NodeOrbit:
         if missing.size == 0:
             return
         missing = np.unique(missing)
-        r, v = self.source.itrs(self.first_s + self.step_s * np.concatenate([missing, missing + 1]))
+        node = self.first + np.concatenate([missing, missing + 1])
+        r, v = self.source.itrs(self.step_s * node)
         ends = np.concatenate([r, self.step_s * v]).T  # position and tangent (km) at every node
         a, b = ends[: missing.size], ends[missing.size :]
         p0, m0, dp, m1 = a[:, :3], a[:, 3:], b[:, :3] - a[:, :3], b[:, 3:]
