@@ -51,13 +51,13 @@ def test_an_answer_does_not_depend_on_what_was_asked_before(track):
     a = one.itrs(second)
     b = other.itrs(second)  # nothing filled before
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-    assert one.filled.sum() > other.filled.sum()
+    assert one.propagated > other.propagated
 
 
 def test_only_the_nodes_asked_for_are_propagated(track):
     nodes = _fresh(track)
     nodes.itrs(np.array([1000.0, 1000.5, 50_000.0]))
-    assert nodes.filled.sum() == 2  # two intervals, one per time far apart
+    assert nodes.propagated == 2  # two intervals, one per time far apart
 
 
 def test_two_tables_over_different_grids_give_the_same_values_where_both_reach(track):
@@ -74,3 +74,34 @@ def test_times_beyond_the_table_come_from_the_orbit_itself(track):
     r0, v0 = nodes.source.itrs(s)
     assert np.array_equal(r[:, [0, 2]], r0[:, [0, 2]]) and np.array_equal(v[:, [0, 2]], v0[:, [0, 2]])
     assert np.max(np.abs(r[:, 1] - r0[:, 1])) < 1e-4
+
+
+def test_a_table_pickles_with_what_it_holds_and_keeps_filling(track):
+    import pickle
+
+    nodes = _fresh(track)
+    s = np.random.default_rng(4).uniform(track.grid[0], track.grid[-1], 500)
+    before = nodes.itrs(s)
+    copy = pickle.loads(pickle.dumps(nodes))
+    assert copy.propagated == nodes.propagated
+    for a, b in zip(copy.itrs(s), before, strict=True):
+        assert np.array_equal(a, b)
+    more = np.random.default_rng(6).uniform(track.grid[0], track.grid[-1], 500)
+    for a, b in zip(copy.itrs(more), _fresh(track).itrs(more), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_threads_filling_one_table_lose_nothing(track):
+    from concurrent.futures import ThreadPoolExecutor
+
+    nodes = _fresh(track)
+    rng = np.random.default_rng(12)
+    batches = [rng.uniform(track.grid[0], track.grid[-1], 3000) for _ in range(16)]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(nodes.itrs, batches))
+    alone = _fresh(track)
+    for s, (r, v) in zip(batches, answers, strict=True):
+        r0, v0 = alone.itrs(s)
+        assert np.array_equal(r, r0) and np.array_equal(v, v0)
+    assert nodes.propagated == alone.propagated
+    assert nodes.polynomials.count == nodes.propagated  # each interval stored once

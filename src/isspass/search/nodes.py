@@ -26,6 +26,7 @@ need far less often, are rotated back exactly.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,39 @@ from ..trajectory import TrajectoryOrbit
 NODE_STEP_S = 20.0
 
 
+class Polynomials:
+    """The interval polynomials propagated so far, one row each (12 numbers: 4 coefficients × xyz),
+    in the order they were: a compact block that grows by doubling.
+
+    Kept compact rather than as a table over the whole window: a search touches a small part
+    of the window, and a large table's first touches are slow (the system may back it with
+    huge pages). Appending takes a lock, so that threads sharing a search (a Dask worker's)
+    never lose a row; it is re-made when the block is unpickled.
+    """
+
+    def __init__(self, rows: Array | None = None) -> None:
+        self.rows = np.empty((64, 12)) if rows is None else rows
+        self.count = 0 if rows is None else len(rows)
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> Array:
+        return self.rows[: self.count].copy()
+
+    def __setstate__(self, rows: Array) -> None:
+        self.__init__(rows)  # type: ignore[misc]
+
+    def append(self, new: Array) -> int:
+        """Store ``new`` rows (the caller holds :attr:`lock`); returns the row of the first."""
+        first = self.count
+        if first + len(new) > len(self.rows):
+            grown = np.empty((max(2 * len(self.rows), first + len(new)), 12))
+            grown[:first] = self.rows[:first]
+            self.rows = grown  # readers take rows after the slots that point into them
+        self.rows[first : first + len(new)] = new
+        self.count = first + len(new)
+        return first
+
+
 @dataclass(frozen=True)
 class NodeOrbit:
     """An orbit (SGP4 or a trajectory) read through lazily propagated Hermite nodes.
@@ -45,23 +79,27 @@ class NodeOrbit:
     Offers what the orbit offers (``teme``, ``itrs``, ``to_itrs``, ``sun``), so a search uses
     either alike. Times are seconds from ``sun.t0_unix``; outside the table the orbit itself
     answers. The table fills as the search goes: the object is a cache of its orbit, and
-    reading it from several threads is safe (an interval is written, always with the same
-    values, before it is marked filled).
+    reading it from several threads is safe (an interval's polynomial is stored, always with
+    the same values, before the interval points to it).
     """
 
     source: Orbit | TrajectoryOrbit
     first: int  # the lattice number of the table's first node (node k is at k · step_s from t0)
     step_s: float  # node spacing (s)
-    cubic: Array  # (n − 1, 12) each interval's Earth-fixed cubic in its fraction t: 4 coefficients × xyz
-    filled: NDArray[np.bool_]  # (n − 1,) whether each interval's nodes are propagated
+    slot: NDArray[np.int32]  # (intervals,) 1 + the row of each interval's polynomial; 0: not yet propagated
+    polynomials: Polynomials  # the Earth-fixed cubics of the intervals propagated, in t (0…1) of each
 
     @classmethod
     def over(cls, source: Orbit | TrajectoryOrbit, grid: Array) -> NodeOrbit:
         """Nodes of the lattice that cover the search's ``grid`` (seconds from t0)."""
         first = math.floor(float(grid[0]) / NODE_STEP_S)
         intervals = max(1, math.ceil(float(grid[-1]) / NODE_STEP_S) - first)
-        cubic = np.zeros((intervals, 12))
-        return cls(source, first, NODE_STEP_S, cubic, np.zeros(intervals, dtype=bool))
+        return cls(source, first, NODE_STEP_S, np.zeros(intervals, dtype=np.int32), Polynomials())
+
+    @property
+    def propagated(self) -> int:
+        """How many intervals have been propagated so far."""
+        return int(np.count_nonzero(self.slot))
 
     @property
     def sun(self) -> SunTrack:
@@ -76,7 +114,7 @@ class NodeOrbit:
     def itrs(self, s: Array) -> tuple[Array, Array]:
         """Earth-fixed position (km) and velocity (km/s, in the rotating frame), each (3, n)."""
         s = np.asarray(s, dtype=float)
-        intervals = self.cubic.shape[0]
+        intervals = self.slot.size
         lattice = s / self.step_s  # the time in node steps from t0
         inside = (lattice >= self.first) & (lattice <= self.first + intervals)
         if not np.all(inside):
@@ -100,7 +138,7 @@ class NodeOrbit:
 
     def _fill(self, interval: NDArray[np.intp]) -> None:
         """Propagate both nodes of every interval in ``interval`` not yet filled (one call for all)."""
-        missing = interval[~self.filled[interval]]
+        missing = interval[self.slot[interval] == 0]
         if missing.size == 0:
             return
         missing = np.unique(missing)
@@ -110,12 +148,17 @@ class NodeOrbit:
         a, b = ends[: missing.size], ends[missing.size :]
         p0, m0, dp, m1 = a[:, :3], a[:, 3:], b[:, :3] - a[:, :3], b[:, 3:]
         # The cubic Hermite polynomial p0 + m0·t + (3Δp − 2m0 − m1)·t² + (m0 + m1 − 2Δp)·t³.
-        self.cubic[missing] = np.concatenate([p0, m0, 3.0 * dp - 2.0 * m0 - m1, m0 + m1 - 2.0 * dp], axis=1)
-        self.filled[missing] = True
+        cubic = np.concatenate([p0, m0, 3.0 * dp - 2.0 * m0 - m1, m0 + m1 - 2.0 * dp], axis=1)
+        store = self.polynomials
+        with store.lock:
+            new = self.slot[missing] == 0  # another thread may have stored some meanwhile
+            first = store.append(cubic[new])
+            self.slot[missing[new]] = first + 1 + np.arange(np.count_nonzero(new), dtype=np.int32)
 
     def _hermite(self, t: Array, interval: NDArray[np.intp]) -> tuple[Array, Array]:
         """The position and its derivative at fraction ``t`` (0…1) of each interval, each (3, n)."""
-        c = np.ascontiguousarray(self.cubic[interval].T)  # (12, n): rows read faster contiguous
+        row = self.slot[interval] - 1  # the slots first: they point only into rows already stored
+        c = np.ascontiguousarray(self.polynomials.rows[row].T)  # (12, n): rows read faster contiguous
         r = c[0:3] + t * (c[3:6] + t * (c[6:9] + t * c[9:12]))
         rate = c[3:6] + t * (2.0 * c[6:9] + t * (3.0 * c[9:12]))
         return r, rate / self.step_s
