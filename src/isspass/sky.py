@@ -37,7 +37,7 @@ _SUN_NODE_S = 12 * 3600.0
 @lru_cache(maxsize=1)
 def _skyfield_context():  # type: ignore[no-untyped-def]
     """The Skyfield timescale and the DE421 ephemeris, loaded once, never downloaded."""
-    from skyfield.api import load, load_file
+    from skyfield.jpllib import SpiceKernel
 
     with warnings.catch_warnings():
         # skyfield-data warns about an expired Earth-orientation file isspass never reads.
@@ -45,7 +45,23 @@ def _skyfield_context():  # type: ignore[no-untyped-def]
         import skyfield_data
 
         path = skyfield_data.get_skyfield_data_path()
-    return load.timescale(builtin=True), load_file(f"{path}/de421.bsp")
+    return _builtin_timescale(), SpiceKernel(f"{path}/de421.bsp")
+
+
+def _builtin_timescale():  # type: ignore[no-untyped-def]
+    """Skyfield's timescale from the tables it ships, as ``load.timescale(builtin=True)`` builds it.
+
+    Built here from the parts, because ``skyfield.api`` would also import Skyfield's downloader
+    (urllib, http, ssl) and catalogues, a tenth of the command's start-up, for nothing.
+    """
+    from skyfield.functions import load_bundled_npy
+    from skyfield.timelib import Timescale
+
+    arrays = load_bundled_npy("iers.npz")
+    daily_tt = arrays["tt_jd_minus_arange"]
+    daily_tt += np.arange(len(daily_tt))
+    daily_delta_t = (arrays["delta_t_1e7"] / 1e7).round(7)
+    return Timescale((daily_tt, daily_delta_t), arrays["leap_dates"], arrays["leap_offsets"])
 
 
 def ephemeris_span() -> tuple[datetime, datetime]:
