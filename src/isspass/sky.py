@@ -64,8 +64,12 @@ def _builtin_timescale():  # type: ignore[no-untyped-def]
     return Timescale((daily_tt, daily_delta_t), arrays["leap_dates"], arrays["leap_offsets"])
 
 
+@lru_cache(maxsize=1)
 def ephemeris_span() -> tuple[datetime, datetime]:
-    """The UTC span the bundled ephemeris covers (DE421: 1899-07-29 to 2053-10-08)."""
+    """The UTC span the bundled ephemeris covers (DE421: 1899-07-29 to 2053-10-08).
+
+    A fact of the file, worked out once: every search checks its window against it.
+    """
     ts, eph = _skyfield_context()
     segments = [s.spk_segment for s in eph.segments]
     first = max(s.start_jd for s in segments)
