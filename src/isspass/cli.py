@@ -169,12 +169,12 @@ def _chosen(s: Settings, start: datetime, days: float | None = None) -> _Chosen:
     """One satellite through the source policy exactly as ever (a trajectory or elements);
     several (repeated, all, groups) through :func:`isspass.selection.choose_satellites`, from
     elements only. Warnings go to stderr."""
-    from .elements import ISS_NORAD_ID, decode_elements
-    from .selection import choose_satellites
-
     if not s.several:
         one = _choose(s, start, days)
         return _Chosen((one.satellite,), one.warnings)
+    from .elements import ISS_NORAD_ID, decode_elements
+    from .selection import choose_satellites
+
     if s.oem is not None or s.source == "oem":
         raise click.UsageError(
             "a trajectory (--oem, --source oem) predicts one satellite, not several (--satellite "
