@@ -11,7 +11,8 @@ Given the ``src`` directory of another checkout (e.g. ``git archive 601c293 | ta
 one of this checkout's, and the ratios printed (best against best); the predictions' outputs
 are compared too. Both sides run with their bytecode compiled and cached, as an installed
 package does (in a temporary directory: the first run of each command compiles and is not
-counted).
+counted). The least CPU time (user + system) of any run is printed too: on a busy machine it
+varies less than the wall time.
 
 Run: python benchmarks/cli_startup.py [repeats] [baseline-src]
 """
@@ -19,6 +20,7 @@ Run: python benchmarks/cli_startup.py [repeats] [baseline-src]
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,10 +54,20 @@ def environment(src: str, pycache: str) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, bytes]:
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
+    """Wall time and CPU time (user + system, seconds) of one run, and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run(command, check=True, stdout=subprocess.PIPE, env=env)
-    return time.perf_counter() - t, done.stdout
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, done.stdout
+
+
+def _figures(wall: list[float], cpu: list[float]) -> str:
+    """Best and median wall time, and the best CPU time (steadier than wall time on a busy machine)."""
+    return f"best {min(wall):.3f} s, median {statistics.median(wall):.3f} s (CPU best {min(cpu):.3f} s)"
 
 
 def main() -> None:
@@ -67,19 +79,19 @@ def main() -> None:
             sides["baseline"] = environment(str(Path(baseline).resolve()), f"{cache}/baseline")
         for name, command in COMMANDS.items():
             compared = sides if name != "python -c pass" else {"this": sides["this"]}
-            outputs = {side: run(command, env)[1] for side, env in compared.items()}  # compiles: not counted
+            outputs = {side: run(command, env)[2] for side, env in compared.items()}  # compiles: not counted
             times: dict[str, list[float]] = {side: [] for side in compared}
+            cpu: dict[str, list[float]] = {side: [] for side in compared}
             for _ in range(repeats):  # alternating, so that a busy machine slows both sides alike
                 for side, env in compared.items():
-                    times[side].append(run(command, env)[0])
-            mine = times["this"]
-            line = f"{name:>26}: best {min(mine):.3f} s, median {statistics.median(mine):.3f} s"
+                    wall, used, _ = run(command, env)
+                    times[side].append(wall)
+                    cpu[side].append(used)
+            line = f"{name:>26}: {_figures(times['this'], cpu['this'])}"
             if "baseline" in times:
-                theirs = times["baseline"]
-                line += (
-                    f"; baseline best {min(theirs):.3f} s, median {statistics.median(theirs):.3f} s"
-                    f", {min(theirs) / min(mine):.2f}x faster"
-                )
+                theirs, mine = min(times["baseline"]), min(times["this"])
+                baseline_figures = _figures(times["baseline"], cpu["baseline"])
+                line += f"; baseline {baseline_figures}, {theirs / mine:.2f}x faster"
                 if name in SAME_OUTPUT:
                     line += ", same output" if outputs["this"] == outputs["baseline"] else ", OUTPUT DIFFERS"
             print(line, flush=True)
