@@ -52,7 +52,7 @@ def _builtin_timescale():  # type: ignore[no-untyped-def]
     """Skyfield's timescale from the tables it ships, as ``load.timescale(builtin=True)`` builds it.
 
     Built here from the parts, because ``skyfield.api`` would also import Skyfield's downloader
-    (urllib, http, ssl) and catalogues, a tenth of the command's start-up, for nothing.
+    (urllib, http, ssl) and catalogues: about 10 ms of every command's start-up, for nothing.
     """
     from skyfield.functions import load_bundled_npy
     from skyfield.timelib import Timescale
