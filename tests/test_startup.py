@@ -1,5 +1,6 @@
 """Start-up: --help and --version answer without loading numpy; a prediction for a place with
---tz never looks its time zone up; the lazy package still offers every public name."""
+--tz never looks its time zone up, and loads nothing it does not use (mail, the announce log,
+Skyfield's downloader, process pools, the OEM reader); the lazy package still offers every public name."""
 
 from __future__ import annotations
 
@@ -24,12 +25,23 @@ try:
 except SystemExit as exc:
     code = exc.code
 heavy = ("numpy", "skyfield", "timezonefinder")
-print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}), file=sys.stderr)
+print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules],
+                  "modules": sorted(sys.modules)}), file=sys.stderr)
 """
 
+#: What a prediction from elements, printed, for a place with --tz never needs: the time-zone
+#: finder, the mail and announce machinery, Skyfield's downloader and catalogues (skyfield.api),
+#: worker processes, the OEM reader, the TOML parser without a config file.
+_UNUSED_BY_A_PREDICTION = (
+    "timezonefinder", "smtplib", "ssl", "email", "isspass.mail", "isspass.announce", "hashlib",
+    "skyfield.api", "skyfield.iokit", "urllib.request", "http.client", "concurrent.futures",
+    "multiprocessing", "isspass.oem", "gzip", "tomllib", "isspass.selection", "difflib",
+    "importlib.resources",
+)  # fmt: skip
 
-def _run(args: list[str]) -> dict:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+
+def _run(args: list[str], **more_env: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), **more_env}
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(args)], capture_output=True, text=True, env=env, timeout=120
     )
@@ -53,6 +65,57 @@ def test_prediction_with_tz_skips_the_time_zone_lookup():
     assert "numpy" in result["loaded"] and "timezonefinder" not in result["loaded"]
     without = _run(args[:4] + args[6:])  # the same place without --tz: the zone is looked up
     assert "timezonefinder" in without["loaded"]
+
+
+def _home(tmp_path) -> dict[str, str]:
+    """A user with no config file, an empty cache and no announce log."""
+    return {
+        "ISSPASS_CONFIG": "",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "ISSPASS_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+
+def test_a_prediction_loads_only_what_it_uses(tmp_path):
+    args = ["--lat", "47.37", "--lon", "8.54", "--tz", "Europe/Zurich", "--start", "2026-09-24",
+            "--days", "2", "--offline"]  # fmt: skip
+    result = _run(args, **_home(tmp_path))
+    assert result["code"] in (0, None)
+    assert "19:43:56" in result["stdout"]  # the evening pass of 24 September, Zurich time
+    loaded = set(result["modules"])
+    assert "numpy" in loaded and "isspass.search" in loaded and "skyfield.jpllib" in loaded
+    assert loaded.isdisjoint(_UNUSED_BY_A_PREDICTION), sorted(loaded & set(_UNUSED_BY_A_PREDICTION))
+
+
+def test_what_a_prediction_skips_is_still_loaded_when_asked_for(tmp_path):
+    """The lazy imports are not lost: --only-new loads the announce log (and writes it)."""
+    args = ["--lat", "47.37", "--lon", "8.54", "--tz", "Europe/Zurich", "--start", "2026-09-24",
+            "--days", "1", "--offline", "--only-new"]  # fmt: skip
+    result = _run(args, **_home(tmp_path))
+    assert result["code"] in (0, None)
+    assert "19:43:56" in result["stdout"]
+    assert "isspass.announce" in result["modules"] and "isspass.mail" not in result["modules"]
+
+
+def test_the_timescale_is_skyfields_builtin_one():
+    """isspass builds Skyfield's built-in timescale without skyfield.api: it must be the same one."""
+    import numpy as np
+    from skyfield.api import load
+
+    from isspass.sky import skyfield_timescale
+
+    ours, theirs = skyfield_timescale(), load.timescale(builtin=True)
+    for mine, skyfields in zip(ours.delta_t_table, theirs.delta_t_table, strict=True):
+        assert np.array_equal(mine, skyfields)
+    assert np.array_equal(ours.leap_dates, theirs.leap_dates)
+    assert np.array_equal(ours.leap_offsets, theirs.leap_offsets)
+    # Across a leap second (2016-12-31T23:59:60), in the past and in the predicted future.
+    seconds = np.array([59.0, 59.5, 60.0, 60.5, 0.25])
+    for year in (1972, 2016, 2026, 2050):
+        a, b = ours.utc(year, 12, 31, 23, 59, seconds), theirs.utc(year, 12, 31, 23, 59, seconds)
+        assert np.array_equal(a.tt, b.tt) and np.array_equal(a.ut1, b.ut1) and np.array_equal(a.dut1, b.dut1)
 
 
 def test_every_public_name_resolves():

@@ -5,7 +5,6 @@ A thin wrapper that checks keyword names before the call and names the closest a
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from collections.abc import Callable, Sequence
@@ -35,6 +34,8 @@ def closest_argument(wrong: str, accepted: Sequence[str]) -> str | None:
     begun = [name for name in accepted if name.startswith(word)]
     if len(begun) == 1:
         return begun[0]
+    import difflib  # only for a misspelt keyword: not worth loading for every call
+
     close = difflib.get_close_matches(word, [*accepted, *bare], n=1, cutoff=0.7)
     return bare.get(close[0], close[0]) if close else None
 

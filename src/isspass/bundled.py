@@ -1,22 +1,27 @@
 """What ships inside the package: the ISS element set and the table of standard magnitudes.
 
-Read with :mod:`importlib.resources` from ``isspass/data``, so a fresh install predicts
-offline; nothing here touches the network or the user's cache.
+Read through the package's loader from ``isspass/data`` (a zip install too), so a fresh
+install predicts offline; nothing here touches the network or the user's cache.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import pkgutil
 from dataclasses import replace
-from importlib import resources
 
 from .elements import decode_elements
 from .model import Elements
 
 
 def _data_bytes(name: str) -> bytes:
-    return resources.files("isspass").joinpath("data", name).read_bytes()
+    # pkgutil asks the loader directly; importlib.resources would cost every run a millisecond
+    # of imports for the same bytes.
+    data = pkgutil.get_data("isspass", f"data/{name}")
+    if data is None:  # pragma: no cover - a loader that cannot read package data
+        raise FileNotFoundError(f"isspass/data/{name}")
+    return data
 
 
 def bundled_elements() -> list[Elements]:

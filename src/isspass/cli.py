@@ -6,6 +6,7 @@ No maths here. Errors become one line on stderr and a documented exit code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -169,12 +170,12 @@ def _chosen(s: Settings, start: datetime, days: float | None = None) -> _Chosen:
     """One satellite through the source policy exactly as ever (a trajectory or elements);
     several (repeated, all, groups) through :func:`isspass.selection.choose_satellites`, from
     elements only. Warnings go to stderr."""
-    from .elements import ISS_NORAD_ID, decode_elements
-    from .selection import choose_satellites
-
     if not s.several:
         one = _choose(s, start, days)
         return _Chosen((one.satellite,), one.warnings)
+    from .elements import ISS_NORAD_ID, decode_elements
+    from .selection import choose_satellites
+
     if s.oem is not None or s.source == "oem":
         raise click.UsageError(
             "a trajectory (--oem, --source oem) predicts one satellite, not several (--satellite "
@@ -215,15 +216,14 @@ def _left_out(found: list[IsspassWarning]) -> Iterator[None]:
 
 
 def _predict(ctx: click.Context, s: Settings) -> None:
-
-    from .announce import compare, first_seen, remember
-
     mail = _mail_settings(s)
     days = s.days if s.within is None else max(s.days, s.within / 86400.0)
     report = replace(_report(ctx, s, days), alarm_s=s.alarm)
     start, passes = report.start, list(report.passes)
     shown = passes
     if s.within is not None:  # reminders: the passes that appear soon
+        from .announce import first_seen
+
         soon = start + timedelta(seconds=s.within)
         shown = [p for p in passes if start <= first_seen(p) <= soon]
         report = replace(report, passes=tuple(shown))
@@ -232,6 +232,8 @@ def _predict(ctx: click.Context, s: Settings) -> None:
         if shown or not s.quiet_if_none:
             _deliver(report, s, mail, told)
         return
+    from .announce import compare, remember
+
     log = _announce_log(s, report)
     with log.held():
         remembered = log.load()
@@ -247,13 +249,12 @@ def _predict(ctx: click.Context, s: Settings) -> None:
 
 def _mail_settings(s: Settings) -> MailSettings | None:
     """The mail delivery asked for (None: print), checked before any work is done."""
+    if not s.mail_to:
+        return None  # the mail modules (smtplib, ssl, email) stay unloaded
     import socket
 
     from .mail import PASSWORD_ENV, MailSettings
 
-
-    if not s.mail_to:
-        return None
     password = os.environ.get(PASSWORD_ENV) or None
     if s.smtp_user is not None and password is None:
         user = inert(s.smtp_user, 80)
@@ -297,12 +298,11 @@ def _announce_log(s: Settings, report: Report) -> AnnounceLog:
 
 def _deliver(report: Report, s: Settings, mail: MailSettings | None, warnings: Sequence[str]) -> None:
     """The report to stdout or ``--output``, and by mail when asked (then stdout stays quiet)."""
-    from .mail import compose, send
-
-
     if mail is None or s.output is not None:
         emit(_render(report, s), s.output)
     if mail is not None:
+        from .mail import compose, send
+
         send(compose(report, mail, warnings, _chart_pngs(report, s)), mail)
 
 
@@ -721,4 +721,10 @@ for command in (config_command, update_command, elements_command, places_command
 def main() -> None:
     """Console-script entry point."""
     PROCESS.owned = True
-    cli()
+    try:
+        cli()
+    finally:
+        # The process ends here. Frozen, what it holds (numpy, Skyfield, the search's modules) is
+        # spared the interpreter's exit-time collections, which would walk it all for no garbage:
+        # a tenth of a prediction's time. Files are closed and streams flushed as ever.
+        gc.freeze()

@@ -16,11 +16,6 @@ from .errors import ConfigError
 from .inputs import CONFIG_LIMIT_BYTES, ErrorFactory, read_file_bounded
 from .text import inert
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 APP_NAME = "isspass"
 CONFIG_ENV = "ISSPASS_CONFIG"
 
@@ -53,6 +48,12 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         )
     except _Absent:
         return {}
+    # The TOML parser is loaded only when there is a file to parse.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     shown = inert(str(path))
     try:
         text = data.decode("utf-8")

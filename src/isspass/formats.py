@@ -11,16 +11,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .announce import News
-from .ephemeris import PlannedEvent
 from .errors import IsspassWarning
-from .locations import Location
 from .model import Observer, Pass, PassPoint, Satellite
 from .text import csv_cell, inert
 from .trajectory import TrajectorySatellite
+
+if TYPE_CHECKING:  # names in annotations only: a report without --only-new loads no announce log
+    from .announce import News
+    from .ephemeris import PlannedEvent
+    from .locations import Location
 
 #: Version of the JSON document layout; bumped only for incompatible changes.
 JSON_SCHEMA_VERSION = 1

@@ -18,7 +18,6 @@ from .elements import ISS_NORAD_ID
 from .ephemeris import Ephemeris
 from .errors import CacheError, TrajectoryError
 from .inputs import read_file_bounded
-from .oem import OEM_LIMIT_BYTES, parse_oem
 from .storage import atomic_write
 from .utc import now_posix
 
@@ -79,6 +78,14 @@ class TrajectoryCache:
 
     def load(self) -> Ephemeris | None:
         """The cached trajectory, validated again; None when there is none or it is unusable."""
+        try:
+            os.stat(self.path)
+        except FileNotFoundError:
+            return None  # nothing cached: the OEM reader is not even loaded
+        except OSError:
+            pass  # noted by _read
+        from .oem import OEM_LIMIT_BYTES, parse_oem
+
         data = self._read(self.path, OEM_LIMIT_BYTES)
         if data is None:
             return None

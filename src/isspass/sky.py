@@ -37,7 +37,7 @@ _SUN_NODE_S = 12 * 3600.0
 @lru_cache(maxsize=1)
 def _skyfield_context():  # type: ignore[no-untyped-def]
     """The Skyfield timescale and the DE421 ephemeris, loaded once, never downloaded."""
-    from skyfield.api import load, load_file
+    from skyfield.jpllib import SpiceKernel
 
     with warnings.catch_warnings():
         # skyfield-data warns about an expired Earth-orientation file isspass never reads.
@@ -45,11 +45,31 @@ def _skyfield_context():  # type: ignore[no-untyped-def]
         import skyfield_data
 
         path = skyfield_data.get_skyfield_data_path()
-    return load.timescale(builtin=True), load_file(f"{path}/de421.bsp")
+    return _builtin_timescale(), SpiceKernel(f"{path}/de421.bsp")
 
 
+def _builtin_timescale():  # type: ignore[no-untyped-def]
+    """Skyfield's timescale from the tables it ships, as ``load.timescale(builtin=True)`` builds it.
+
+    Built here from the parts, because ``skyfield.api`` would also import Skyfield's downloader
+    (urllib, http, ssl) and catalogues: about 10 ms of every command's start-up, for nothing.
+    """
+    from skyfield.functions import load_bundled_npy
+    from skyfield.timelib import Timescale
+
+    arrays = load_bundled_npy("iers.npz")
+    daily_tt = arrays["tt_jd_minus_arange"]
+    daily_tt += np.arange(len(daily_tt))
+    daily_delta_t = (arrays["delta_t_1e7"] / 1e7).round(7)
+    return Timescale((daily_tt, daily_delta_t), arrays["leap_dates"], arrays["leap_offsets"])
+
+
+@lru_cache(maxsize=1)
 def ephemeris_span() -> tuple[datetime, datetime]:
-    """The UTC span the bundled ephemeris covers (DE421: 1899-07-29 to 2053-10-08)."""
+    """The UTC span the bundled ephemeris covers (DE421: 1899-07-29 to 2053-10-08).
+
+    A fact of the file, worked out once: every search checks its window against it.
+    """
     ts, eph = _skyfield_context()
     segments = [s.spk_segment for s in eph.segments]
     first = max(s.start_jd for s in segments)

@@ -25,7 +25,6 @@ from .errors import TrajectoryCoverageError
 from .freshness import DRAG_UNCERTAINTY_PERCENT, drift_uncertainty_s
 from .interpolate import Polynomials
 from .model import Elements
-from .oem import MU_KM3_S2
 from .sky import Array, SunTrack, skyfield_timescale, teme_to_itrs
 from .utc import DAY_S, as_utc, utc_from_posix
 
@@ -241,6 +240,8 @@ def measure_decay(ephemeris: Ephemeris) -> tuple[float, float]:
     over runs of 16 orbits; the median run wins, so that a run holding a reboost does not
     count. A trajectory shorter than three orbits shows no decay (0).
     """
+    from .oem import MU_KM3_S2  # the OEM reader: loaded with a trajectory, not for every prediction
+
     slopes: list[float] = []
     axes: list[Array] = []
     for segment in ephemeris.segments:

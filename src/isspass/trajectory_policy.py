@@ -26,7 +26,6 @@ from .errors import (
     TrajectoryWarning,
 )
 from .model import Elements
-from .oem import read_oem
 from .oem_cache import TrajectoryCache
 from .sources import ElementChoice, ElementPolicy, choose_satellite
 from .text import inert
@@ -46,6 +45,8 @@ def load_trajectory(
     ISS is recognised by its international designator; for another object give its NORAD
     number as ``satellite``. ``standard_magnitude`` overrides the bundled table.
     """
+    from .oem import read_oem
+
     ephemeris = oem if isinstance(oem, Ephemeris) else read_oem(oem)
     norad_id = _catalogue_number(ephemeris, satellite)
     if norad_id is None and ephemeris.is_iss:

@@ -10,9 +10,7 @@ import copyreg
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sgp4.api import WGS72, Satrec
 
@@ -20,6 +18,9 @@ from ..model import Observer
 from ..passtable import PassTable
 from .passes import chunk_table
 from .track import Track
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Chunks submitted ahead of the one being yielded, per worker: enough to keep every worker
 #: busy, few enough that memory stays bounded whatever the number of observers.
@@ -98,6 +99,10 @@ def iter_in_processes(
     """The passes of every chunk of ``chunk_size`` observers, in order (observer indices
     counted over all of ``observers``), searched by ``workers`` processes (spawned: safe
     beside threads); the track is sent to each once."""
+    # Imported here: a search in this process (the command line's) needs no process machinery.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     starts = range(0, len(observers), chunk_size)
     context = get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(track,))
