@@ -16,6 +16,7 @@ from isspass.oem import read_oem
 from isspass.search import fleet_passes, grids
 from isspass.search.fleet_track import FleetOrbits
 from isspass.search.grids import SHARED_MAX_PERIOD_S, share_grids
+from isspass.search.nodes import NodeOrbit
 from isspass.search.track import grid_step_s
 from isspass.sky import Orbit, SunTrack
 from isspass.tle import compute_checksum
@@ -131,14 +132,17 @@ def test_fleet_orbits_mark_a_failing_satellite_and_spare_the_others(visual):
     t0 = datetime(2026, 3, 6, tzinfo=timezone.utc).timestamp()
     sun = SunTrack.build(t0, 0.0, 30 * 86400.0)
     decayed, iss = Orbit(visual[43521].elements.satrec, sun), Orbit(visual[25544].elements.satrec, sun)
-    orbits = FleetOrbits([decayed, iss])
+    grid = np.linspace(0.0, 29 * 86400.0, 500)
+    orbits = FleetOrbits.over([decayed, iss], grid)
     s = np.array([0.0, 25 * 86400.0, 3600.0, 25 * 86400.0])  # the rocket body is gone by day 25
     which = np.array([0, 0, 1, 1])
     r, v = orbits.teme(s, which)
     assert set(orbits.failed) == {0} and isinstance(orbits.failed[0], isspass.PropagationError)
     assert np.all(np.isnan(r[:, :2])) and np.all(np.isnan(v[:, :2]))
-    own_r, own_v = iss.teme(s[2:])
+    own_r, own_v = NodeOrbit.over(iss, grid).teme(s[2:])  # what the ISS alone reads
     assert np.array_equal(r[:, 2:], own_r) and np.array_equal(v[:, 2:], own_v)
+    direct_r, _ = iss.teme(s[2:])
+    assert np.max(np.abs(r[:, 2:] - direct_r)) < 1e-4  # km, from its node table
     r, _ = orbits.teme(np.array([0.0]), np.array([0]))  # and it stays failed
     assert np.all(np.isnan(r))
 

@@ -5,6 +5,7 @@ One SGP4 call for the grid, one rotation, the Earth's shadow of all of them in o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,9 +14,10 @@ from sgp4.api import SatrecArray
 
 from ..errors import PropagationError
 from ..model import Satellite
-from ..sky import Array, SunTrack, shadow_depth, teme_to_itrs
+from ..sky import Array, Orbit, SunTrack, itrs_to_teme, shadow_depth, teme_to_itrs
+from ..trajectory import TrajectoryOrbit
 from ..utc import unix_to_jd
-from .nodes import NodeOrbit
+from .nodes import NodeOrbit, evaluate_cubic
 from .roots import (
     Brackets,
     Evaluate,
@@ -32,46 +34,88 @@ from .track import Track, track_orbit
 class FleetOrbits:
     """Positions of a batch of satellites at (time, satellite) pairs, each through its own orbit.
 
-    A satellite that cannot be followed to some time (SGP4 finds it decayed) is recorded in
-    ``failed`` and gives NaN from then on: the others are not affected.
+    Each satellite's orbit is read through its node table (:class:`~isspass.search.nodes.NodeOrbit`,
+    the same lattice a single-satellite search reads); the tables of a batch share one block of
+    polynomials, so the positions of all satellites are one vectorised read once their nodes are
+    propagated (one SGP4 call per satellite that still needs some). A satellite that cannot be
+    followed to some time (SGP4 finds it decayed) is recorded in ``failed`` and gives NaN from
+    then on: the others are not affected.
     """
 
     def __init__(self, orbits: list[NodeOrbit]) -> None:
         self.orbits = orbits
         self.failed: dict[int, PropagationError] = {}
 
+    @classmethod
+    def over(cls, sources: list[Orbit | TrajectoryOrbit], grid: Array) -> FleetOrbits:
+        """The satellites' orbits read through node tables over ``grid`` (seconds from t0)."""
+        return cls(NodeOrbit.many(sources, grid))
+
     def teme(self, s: Array, which: Index) -> tuple[Array, Array]:
         """TEME position (km) and velocity (km/s), each (3, n), of satellite ``which[i]`` at ``s[i]``."""
-        return self._each(s, which, "teme")
+        r, v = self.itrs(s, which)
+        return itrs_to_teme(self.orbits[0].sun, s, r, v) if self.orbits else (r, v)
 
     def itrs(self, s: Array, which: Index) -> tuple[Array, Array]:
         """Earth-fixed position (km) and velocity (km/s, rotating frame), as :meth:`teme` gives TEME ones."""
-        return self._each(s, which, "itrs")
+        r, v = np.full((3, s.size), np.nan), np.full((3, s.size), np.nan)
+        if s.size == 0:
+            return r, v
+        nodes = self.orbits[0]  # every table of the batch has the same lattice and span
+        interval, fraction, inside = nodes.locate(s)
+        slots = nodes.slot.base if nodes.slot.base is not None else nodes.slot[None, :]
+        empty = inside & (slots[which, interval] == 0)
+        if np.any(empty):
+            self._fill(interval[empty], which[empty])
+        usable = inside & ~np.isin(which, list(self.failed))
+        if np.any(usable):
+            r[:, usable], v[:, usable] = evaluate_cubic(
+                nodes.polynomials, slots[which[usable], interval[usable]], fraction[usable], nodes.step_s
+            )
+        outside = ~inside & ~np.isin(which, list(self.failed))
+        if np.any(outside):  # beyond the tables (not met in a search): each orbit itself
+            r[:, outside], v[:, outside] = self._each(s[outside], which[outside], "itrs", direct=True)
+        return r, v
 
     def propagated_teme(self, s: Array, which: Index) -> tuple[Array, Array]:
         """:meth:`teme` from each satellite's own orbit, not its node table (what a single
         satellite's eclipse search reads, as :meth:`Track.build` does)."""
         return self._each(s, which, "teme", direct=True)
 
+    def _fill(self, interval: Index, which: Index) -> None:
+        """Propagate the nodes of these intervals, one call per satellite; a failure marks it."""
+        for first, last, k, order in _slices(which):
+            if k in self.failed:
+                continue
+            try:
+                self.orbits[k].fill(interval[order[first:last]])
+            except PropagationError as exc:
+                self.failed[k] = exc
+
     def _each(self, s: Array, which: Index, frame: str, direct: bool = False) -> tuple[Array, Array]:
         r, v = np.full((3, s.size), np.nan), np.full((3, s.size), np.nan)
         if s.size == 0:
             return r, v
-        order = np.argsort(which, kind="stable")
-        ordered, times = which[order], s[order]  # each satellite's points in one slice
-        cuts = np.flatnonzero(np.diff(ordered)) + 1
-        firsts, lasts = np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [s.size]]).tolist()
-        for first, last, k in zip(firsts, lasts, ordered[firsts].tolist(), strict=True):
+        for first, last, k, order in _slices(which):
             if k in self.failed:
                 continue
+            mine = order[first:last]
             try:
                 orbit = self.orbits[k].source if direct else self.orbits[k]
-                r[:, first:last], v[:, first:last] = getattr(orbit, frame)(times[first:last])
+                r[:, mine], v[:, mine] = getattr(orbit, frame)(s[mine])
             except PropagationError as exc:
                 self.failed[k] = exc
-        back = np.empty_like(order)
-        back[order] = np.arange(order.size)
-        return r[:, back], v[:, back]
+        return r, v
+
+
+def _slices(which: Index) -> Iterator[tuple[int, int, int, Index]]:
+    """For each satellite in ``which``: where its points lie in ``order`` (``which`` sorted, stable)."""
+    order = np.argsort(which, kind="stable")
+    ordered = which[order]
+    cuts = np.flatnonzero(np.diff(ordered)) + 1
+    firsts, lasts = np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [which.size]]).tolist()
+    for first, last, k in zip(firsts, lasts, ordered[firsts].tolist(), strict=True):
+        yield first, last, k, order
 
 
 @dataclass(frozen=True)
@@ -107,7 +151,7 @@ class FleetTrack:
         """
         if not sun.covers(grid[0], grid[-1]):
             raise ValueError("the Sun track given does not cover the grid")
-        orbits = FleetOrbits([NodeOrbit.over(track_orbit(s, sun), grid) for s in satellites])
+        orbits = FleetOrbits.over([track_orbit(s, sun) for s in satellites], grid)
         jd, fraction = unix_to_jd(sun.t0_unix + grid)
         error, r, v = SatrecArray([s.elements.satrec for s in satellites]).sgp4(jd, fraction)
         for k in np.flatnonzero(np.any(error, axis=1)):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,9 @@ from ..trajectory import TrajectoryOrbit
 
 #: The node spacing (s). See the module docstring for the error it allows.
 NODE_STEP_S = 20.0
+#: Intervals propagated either side of one asked for: a root search narrowing on a time asks
+#: next for times beside it, so these few nodes save it further calls.
+FILL_AROUND = 2
 
 
 class Polynomials:
@@ -92,9 +96,19 @@ class NodeOrbit:
     @classmethod
     def over(cls, source: Orbit | TrajectoryOrbit, grid: Array) -> NodeOrbit:
         """Nodes of the lattice that cover the search's ``grid`` (seconds from t0)."""
+        (orbit,) = cls.many([source], grid)
+        return orbit
+
+    @classmethod
+    def many(cls, sources: Sequence[Orbit | TrajectoryOrbit], grid: Array) -> list[NodeOrbit]:
+        """Tables of several orbits over one ``grid`` that share one block of polynomials, and
+        whose slots are the rows of one array (``orbits[0].slot.base``): positions at (time,
+        orbit) pairs are then one read (:func:`evaluate_cubic`)."""
         first = math.floor(float(grid[0]) / NODE_STEP_S)
         intervals = max(1, math.ceil(float(grid[-1]) / NODE_STEP_S) - first)
-        return cls(source, first, NODE_STEP_S, np.zeros(intervals, dtype=np.int32), Polynomials())
+        slots = np.zeros((len(sources), intervals), dtype=np.int32)
+        shared = Polynomials()
+        return [cls(source, first, NODE_STEP_S, slots[k], shared) for k, source in enumerate(sources)]
 
     @property
     def propagated(self) -> int:
@@ -114,15 +128,20 @@ class NodeOrbit:
     def itrs(self, s: Array) -> tuple[Array, Array]:
         """Earth-fixed position (km) and velocity (km/s, in the rotating frame), each (3, n)."""
         s = np.asarray(s, dtype=float)
+        interval, fraction, inside = self.locate(s)
+        if not np.all(inside):
+            return self._mixed(s, inside)
+        self.fill(interval)
+        return evaluate_cubic(self.polynomials, self.slot[interval], fraction, self.step_s)
+
+    def locate(self, s: Array) -> tuple[NDArray[np.intp], Array, NDArray[np.bool_]]:
+        """The interval of the table each time falls in, the fraction of it (0…1), and whether
+        the time is inside the table at all (where not, the interval is meaningless)."""
         intervals = self.slot.size
         lattice = s / self.step_s  # the time in node steps from t0
         inside = (lattice >= self.first) & (lattice <= self.first + intervals)
-        if not np.all(inside):
-            return self._mixed(s, inside)
-        node = np.minimum(np.floor(lattice).astype(np.intp), self.first + intervals - 1)
-        interval = node - self.first
-        self._fill(interval)
-        return self._hermite(lattice - node, interval)
+        node = np.clip(np.floor(lattice), self.first, self.first + intervals - 1).astype(np.intp)
+        return node - self.first, lattice - node, inside
 
     def to_itrs(self, s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
         return teme_to_itrs(self.sun, s, r_teme, v_teme)
@@ -136,16 +155,19 @@ class NodeOrbit:
         r[:, outside], v[:, outside] = self.source.itrs(s[outside])
         return r, v
 
-    def _fill(self, interval: NDArray[np.intp]) -> None:
-        """Propagate both nodes of every interval in ``interval`` not yet filled (one call for all)."""
+    def fill(self, interval: NDArray[np.intp]) -> None:
+        """Propagate the nodes of every interval in ``interval`` not yet filled, and of the
+        :data:`FILL_AROUND` intervals either side (one call for all)."""
         missing = interval[self.slot[interval] == 0]
         if missing.size == 0:
             return
-        missing = np.unique(missing)
-        node = self.first + np.concatenate([missing, missing + 1])
-        r, v = self.source.itrs(self.step_s * node)
+        around = np.arange(-FILL_AROUND, FILL_AROUND + 1)
+        missing = np.unique(np.clip(missing[:, None] + around, 0, self.slot.size - 1))
+        missing = missing[self.slot[missing] == 0]
+        node = np.union1d(missing, missing + 1)  # each node once, shared by the intervals beside it
+        r, v = self.source.itrs(self.step_s * (self.first + node))
         ends = np.concatenate([r, self.step_s * v]).T  # position and tangent (km) at every node
-        a, b = ends[: missing.size], ends[missing.size :]
+        a, b = ends[np.searchsorted(node, missing)], ends[np.searchsorted(node, missing + 1)]
         p0, m0, dp, m1 = a[:, :3], a[:, 3:], b[:, :3] - a[:, :3], b[:, 3:]
         # The cubic Hermite polynomial p0 + m0·t + (3Δp − 2m0 − m1)·t² + (m0 + m1 − 2Δp)·t³.
         cubic = np.concatenate([p0, m0, 3.0 * dp - 2.0 * m0 - m1, m0 + m1 - 2.0 * dp], axis=1)
@@ -155,10 +177,14 @@ class NodeOrbit:
             first = store.append(cubic[new])
             self.slot[missing[new]] = first + 1 + np.arange(np.count_nonzero(new), dtype=np.int32)
 
-    def _hermite(self, t: Array, interval: NDArray[np.intp]) -> tuple[Array, Array]:
-        """The position and its derivative at fraction ``t`` (0…1) of each interval, each (3, n)."""
-        row = self.slot[interval] - 1  # the slots first: they point only into rows already stored
-        c = np.ascontiguousarray(self.polynomials.rows[row].T)  # (12, n): rows read faster contiguous
-        r = c[0:3] + t * (c[3:6] + t * (c[6:9] + t * c[9:12]))
-        rate = c[3:6] + t * (2.0 * c[6:9] + t * (3.0 * c[9:12]))
-        return r, rate / self.step_s
+
+def evaluate_cubic(
+    polynomials: Polynomials, slot: NDArray[np.int32], fraction: Array, step_s: float
+) -> tuple[Array, Array]:
+    """Positions (km) and velocities (km/s), each (3, n), from the polynomials the ``slot``s
+    point to (all filled) at ``fraction`` (0…1) of each interval ``step_s`` long."""
+    c = np.ascontiguousarray(polynomials.rows[slot - 1].T)  # (12, n); the slots were read first
+    t = fraction
+    r = c[0:3] + t * (c[3:6] + t * (c[6:9] + t * c[9:12]))
+    rate = c[3:6] + t * (2.0 * c[6:9] + t * (3.0 * c[9:12]))
+    return r, rate / step_s
