@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copyreg
 import os
+import pickle
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any
@@ -18,6 +19,7 @@ from sgp4.api import WGS72, Satrec
 
 from ..model import Observer
 from ..passtable import PassTable
+from ..worker_threads import start_with_one_blas_thread
 from .passes import chunk_table
 from .track import Track
 
@@ -75,6 +77,9 @@ def check_workers(workers: int) -> int:
 
 # --------------------------------------------------------------------------- worker processes
 
+#: A chunk of observers and the index of its first one among all the observers searched.
+Chunk = tuple[int, Sequence[Observer]]
+
 _worker_track: list[Track] = []  # the track of this worker process, set once when it starts
 
 
@@ -90,21 +95,22 @@ def _worker_chunk(
 
 def iter_in_processes(
     track: Track,
-    observers: Sequence[Observer],
-    chunk_size: int,
+    chunks: Iterable[Chunk],
     workers: int,
     settings: tuple[float, float, bool],
 ) -> Iterator[PassTable]:
-    """The passes of every chunk of ``chunk_size`` observers, in order (observer indices
-    counted over all of ``observers``), searched by ``workers`` processes (spawned: safe
-    beside threads); the track is sent to each once."""
-    starts = range(0, len(observers), chunk_size)
-    context = get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(track,))
+    """The passes of every chunk, in order (observer ``k`` of a chunk is ``first + k``),
+    searched by ``workers`` processes (spawned: safe beside threads), each with one BLAS
+    thread (see :mod:`isspass.worker_threads`); the track is sent to each once. ``chunks`` is
+    read lazily, a few chunks per worker ahead of the one yielded."""
+    setup = pickle.dumps((_start_worker, (track,)), protocol=pickle.HIGHEST_PROTOCOL)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=start_with_one_blas_thread, initargs=(setup,)
+    )
     with pool:
         pending: deque[Future[PassTable]] = deque()
-        for first in starts:
-            pending.append(pool.submit(_worker_chunk, observers[first : first + chunk_size], settings, first))
+        for first, observers in chunks:
+            pending.append(pool.submit(_worker_chunk, observers, settings, first))
             if len(pending) >= workers * _AHEAD_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
@@ -123,19 +129,18 @@ def _dask_chunk(
 def iter_on_dask(
     client: Any,
     track: Track,
-    observers: Sequence[Observer],
-    chunk_size: int,
+    chunks: Iterable[Chunk],
     settings: tuple[float, float, bool],
 ) -> Iterator[PassTable]:
-    """The passes of every chunk of observers, in order, searched on the cluster behind a
+    """The passes of every chunk, in order, searched on the cluster behind a
     ``dask.distributed.Client``: the track is scattered to every worker once, then each chunk
-    is a task; at most two chunks per worker thread are in flight."""
+    is a task; at most two chunks per worker thread are in flight, and ``chunks`` is read
+    no further ahead than that."""
     shared = client.scatter(track, broadcast=True)
     ahead = max(2, _AHEAD_PER_WORKER * sum(client.nthreads().values()))
     pending: deque[Any] = deque()
-    for first in range(0, len(observers), chunk_size):
-        chunk = list(observers[first : first + chunk_size])
-        pending.append(client.submit(_dask_chunk, shared, chunk, settings, first, pure=False))
+    for first, observers in chunks:
+        pending.append(client.submit(_dask_chunk, shared, list(observers), settings, first, pure=False))
         if len(pending) >= ahead:
             yield pending.popleft().result()
     while pending:
