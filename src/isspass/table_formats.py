@@ -48,6 +48,8 @@ class LocalTimes:
 
     def __init__(self) -> None:
         self._offsets: dict[tuple[str, int], int] = {}
+        # ZoneInfo keeps only its last few zones; a chunk of places spans dozens, each read again
+        self._zones: dict[str, ZoneInfo] = {}
 
     def _offset_s(self, zone: ZoneInfo, key: str, day: int) -> int:
         found = self._offsets.get((key, day))
@@ -60,7 +62,7 @@ class LocalTimes:
 
     def isoformat(self, microseconds: NDArray[np.int64], zone_name: str) -> list[str]:
         """Each instant (µs since 1970, UTC) rounded to the second, in ``zone_name``, as ISO 8601."""
-        zone = ZoneInfo(zone_name)
+        zone = self._zones.get(zone_name) or self._zones.setdefault(zone_name, ZoneInfo(zone_name))
         seconds = (microseconds + 500_000) // 1_000_000
         days = seconds // _DAY_S
         start = np.array([self._offset_s(zone, zone_name, d) for d in days.tolist()], dtype=np.int64)
