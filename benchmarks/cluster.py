@@ -1,10 +1,10 @@
 """A million observers × 1 day on a Dask LocalCluster, through ``isspass batch --scheduler``.
 
 Writes a CSV of random observers, starts a LocalCluster of worker processes (one thread each),
-runs the command against its scheduler with the output in a file (CSV or Parquet), then prints
-the wall time, the rows written, the peak memory (RSS) of the command, of the scheduler (this
-process) and of every worker and its nanny, and the CPU time of each; then the same command in
-one process on the first ``subset`` places, for the rate of one core, measured in the same run.
+runs the command against its scheduler with the output in a file (CSV or Parquet), and prints
+the wall time, the rows written, the peak memory (RSS) and CPU time of the command, of this
+process (a LocalCluster keeps its scheduler and nannies here) and of every worker; then the
+same command in one process on the first ``subset`` places: the rate of one core, same run.
 
 Run: python benchmarks/cluster.py [observers] [workers] [csv|parquet] [subset]
 """
@@ -38,27 +38,21 @@ def main() -> None:
         )
         with cluster, Client(cluster) as client:
             out = os.path.join(folder, f"passes.{fmt}")
-            wall, command_cpu, command_rss = _batch(
-                folder, places, out, fmt, "--scheduler", cluster.scheduler_address
-            )
+            address = cluster.scheduler_address
+            wall, command_cpu, command_rss = _batch(folder, places, out, fmt, "--scheduler", address)
             rows = _rows(out, fmt)
             work = client.run(_usage)
-            nannies = client.run(_usage, nanny=True)
-            nanny_of = {
-                address: info["nanny"] for address, info in client.scheduler_info()["workers"].items()
-            }
-        print(f"  wall {wall:.1f} s, {rows:,} rows written ({os.path.getsize(out) / 2**20:.0f} MB), "
-              f"{count / wall:,.0f} observers/s")  # fmt: skip
+        size_mb = os.path.getsize(out) / 2**20
+        rate = count / wall
+        print(f"  wall {wall:.1f} s, {rows:,} rows written ({size_mb:.0f} MB): {rate:,.0f} observers/s")
+        own_rss, own_cpu = _usage()
         print(f"  peak RSS: command {command_rss:.0f} MB ({command_cpu:.1f} s CPU), "
-              f"scheduler (this process) {_usage()[0]:.0f} MB")  # fmt: skip
+              f"scheduler and nannies {own_rss:.0f} MB ({own_cpu:.1f} s CPU, places file too)")  # fmt: skip
         workers_cpu = 0.0
-        for address, (rss, cpu) in sorted(work.items()):
+        for worker, (rss, cpu) in sorted(work.items()):
             workers_cpu += cpu
-            nanny = nannies.get(nanny_of.get(address), (float("nan"), 0.0))[0]
-            print(f"  worker {address}: peak RSS {rss:.0f} MB, {cpu:.1f} s CPU (its nanny: {nanny:.0f} MB)")
-        print(
-            f"  workers' CPU in all {workers_cpu:.1f} s: {count / workers_cpu:,.0f} observers per CPU second"
-        )
+            print(f"  worker {worker}: peak RSS {rss:.0f} MB, {cpu:.1f} s CPU")
+        print(f"  workers' CPU in all {workers_cpu:.1f} s: {count / workers_cpu:,.0f} observers/CPU s")
 
         head = os.path.join(folder, "head.csv")
         with open(places, encoding="utf-8") as source, open(head, "w", encoding="utf-8") as target:
@@ -67,8 +61,8 @@ def main() -> None:
         per_core = subset / one_cpu
         print(f"one process, first {subset:,} observers: wall {one_wall:.1f} s, {one_cpu:.1f} s CPU, "
               f"peak RSS {one_rss:.0f} MB: {per_core:,.0f} observers per CPU second")  # fmt: skip
-        print(f"  the cluster: {count / wall / per_core:.2f} cores' worth of one process "
-              f"(per worker CPU second: {count / workers_cpu / per_core:.2f}x one process's)")  # fmt: skip
+        print(f"  the cluster's wall-clock rate: {count / wall / per_core:.2f}x one busy core's; its workers "
+              f"did {count / workers_cpu / per_core:.2f}x one process's work per CPU second")  # fmt: skip
 
 
 def _write_places(path: str, count: int) -> None:
@@ -86,21 +80,9 @@ def _write_places(path: str, count: int) -> None:
 def _batch(folder: str, places: str, out: str, fmt: str, *extra: str) -> tuple[float, float, float]:
     """``isspass batch`` on ``places``: its wall time, CPU seconds and peak RSS (MB), from its own rusage."""
     env = dict(os.environ, ISSPASS_CACHE_DIR=os.path.join(folder, "cache"))  # the bundled elements
-    command = [
-        sys.executable,
-        "-m",
-        "isspass",
-        "batch",
-        places,
-        *WINDOW,
-        "--format",
-        fmt,
-        "--output",
-        out,
-        *extra,
-    ]
+    command = [sys.executable, "-m", "isspass", "batch", places, *WINDOW, "--format", fmt, "--output", out]
     t = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen([*command, *extra], env=env)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - t
     process.returncode = os.waitstatus_to_exitcode(status)
