@@ -64,15 +64,17 @@ class LocalTimes:
         """Each instant (µs since 1970, UTC) rounded to the second, in ``zone_name``, as ISO 8601."""
         zone = self._zones.get(zone_name) or self._zones.setdefault(zone_name, ZoneInfo(zone_name))
         seconds = (microseconds + 500_000) // 1_000_000
-        days = seconds // _DAY_S
+        days, day_of = np.unique(seconds // _DAY_S, return_inverse=True)  # the few days, looked up once each
         start = np.array([self._offset_s(zone, zone_name, d) for d in days.tolist()], dtype=np.int64)
         end = np.array([self._offset_s(zone, zone_name, d + 1) for d in days.tolist()], dtype=np.int64)
+        start, end = start[day_of], end[day_of]
         steady = (start == end) & (start % 60 == 0)
         text = np.datetime_as_string((seconds + start).astype("datetime64[s]"), unit="s").tolist()
+        suffix = {offset: _offset_text(offset) for offset in set(start.tolist())}
         result = []
         for k, (clock, offset, plain) in enumerate(zip(text, start.tolist(), steady.tolist(), strict=True)):
             if plain:
-                result.append(clock + _offset_text(offset))
+                result.append(clock + suffix[offset])
             else:  # the zone changes its offset that day: ask it
                 moment = datetime.fromtimestamp(int(seconds[k]), tz=timezone.utc)
                 result.append(moment.astimezone(zone).isoformat())
@@ -122,16 +124,17 @@ class _Columns:
         self.sunlit: dict[str, list[bool]] = {}
         self.magnitude: dict[str, list[float]] = {}
         zone_of_row = np.array([zones[k] for k in self.owner], dtype=object)
-        for name in _CSV_POINTS:
+        points = [EVENTS.index(name) for name in _CSV_POINTS]
+        local = np.empty((self.count, len(points)), dtype=object)
+        for zone in set(zone_of_row.tolist()):  # every point of a zone's rows converted at once
+            rows = np.flatnonzero(zone_of_row == zone)
+            texts = times.isoformat(micro[np.ix_(rows, points)].ravel(), zone)
+            local[rows] = np.array(texts, dtype=object).reshape(len(rows), len(points))
+        for point, name in enumerate(_CSV_POINTS):
             column = EVENTS.index(name)
             at = micro[:, column]
             self.utc[name] = iso_utc_strings(at)
-            local = [""] * self.count
-            for zone in set(zone_of_row.tolist()):
-                rows = np.flatnonzero(zone_of_row == zone)
-                for row, text in zip(rows.tolist(), times.isoformat(at[rows], zone), strict=True):
-                    local[row] = text
-            self.local[name] = local
+            self.local[name] = local[:, point].tolist()
             self.altitude[name] = table.altitude_deg[:, column].tolist()
             self.azimuth[name] = table.azimuth_deg[:, column].tolist()
             self.direction[name] = _directions(table.azimuth_deg[:, column])
