@@ -140,8 +140,9 @@ def test_observers_from_a_generator_are_read_a_few_chunks_ahead(iss):
 def test_a_dask_cluster_reads_a_generator_of_observers_in_order(cluster, iss):
     _, client = cluster
     observers = _observers(90, 4)
-    listed = _tables_bytes(isspass.iter_pass_tables(observers, START, 1, satellite=iss, chunk_size=25))
-    streamed = isspass.iter_pass_tables(
-        iter(observers), START, 1, satellite=iss, chunk_size=25, client=client
-    )
-    assert _tables_bytes(streamed) == listed
+    listed = _tables_bytes(isspass.iter_pass_tables(observers, START, 1, satellite=iss, chunk_size=10))
+    for _ in range(2):  # the same track again at once: scattered anew while the first is released
+        streamed = isspass.iter_pass_tables(
+            iter(observers), START, 1, satellite=iss, chunk_size=10, client=client
+        )
+        assert _tables_bytes(streamed) == listed  # nine chunks, several to a task

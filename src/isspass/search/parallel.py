@@ -12,6 +12,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
@@ -26,6 +27,9 @@ from .track import Track
 #: Chunks submitted ahead of the one being yielded, per worker: enough to keep every worker
 #: busy, few enough that memory stays bounded whatever the number of observers.
 _AHEAD_PER_WORKER = 2
+#: Chunks per Dask task: a task costs a cluster some milliseconds of its own, which a chunk of
+#: 256 observers × 1 day (some tens of milliseconds of work) would feel.
+CHUNKS_PER_TASK = 4
 
 _SATREC_FIELDS = (
     "satnum", "jdsatepoch", "jdsatepochF", "bstar", "ndot", "nddot", "ecco", "argpo", "inclo", "mo",
@@ -120,10 +124,8 @@ def iter_in_processes(
 # --------------------------------------------------------------------------- Dask
 
 
-def _dask_chunk(
-    track: Track, observers: Sequence[Observer], settings: tuple[float, float, bool], first: int
-) -> PassTable:
-    return chunk_table(track, observers, *settings).shifted(first)
+def _dask_chunks(track: Track, chunks: list[Chunk], settings: tuple[float, float, bool]) -> list[PassTable]:
+    return [chunk_table(track, observers, *settings).shifted(first) for first, observers in chunks]
 
 
 def iter_on_dask(
@@ -133,15 +135,17 @@ def iter_on_dask(
     settings: tuple[float, float, bool],
 ) -> Iterator[PassTable]:
     """The passes of every chunk, in order, searched on the cluster behind a
-    ``dask.distributed.Client``: the track is scattered to every worker once, then each chunk
-    is a task; at most two chunks per worker thread are in flight, and ``chunks`` is read
-    no further ahead than that."""
-    shared = client.scatter(track, broadcast=True)
+    ``dask.distributed.Client``: the track is scattered to every worker once, then each
+    :data:`CHUNKS_PER_TASK` chunks are a task; at most two tasks per worker thread are in
+    flight, and ``chunks`` is read no further ahead than that."""
+    # A key of its own: an equal track scattered by an earlier search may be being released meanwhile.
+    shared = client.scatter(track, broadcast=True, hash=False)
     ahead = max(2, _AHEAD_PER_WORKER * sum(client.nthreads().values()))
     pending: deque[Any] = deque()
-    for first, observers in chunks:
-        pending.append(client.submit(_dask_chunk, shared, list(observers), settings, first, pure=False))
+    source = iter(chunks)
+    while group := [(first, list(observers)) for first, observers in islice(source, CHUNKS_PER_TASK)]:
+        pending.append(client.submit(_dask_chunks, shared, group, settings, pure=False))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
