@@ -7,6 +7,8 @@ process (a LocalCluster keeps its scheduler and nannies here) and of every worke
 same command in one process on the first ``subset`` places: the rate of one core, same run.
 
 Run: python benchmarks/cluster.py [observers] [workers] [csv|parquet] [subset]
+(Dask's nannies give their workers MALLOC_TRIM_THRESHOLD_=65536 unless told otherwise; run with
+DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON="{'MALLOC_TRIM_THRESHOLD_': None}" to leave glibc's default.)
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ def main() -> None:
             wall, command_cpu, command_rss = _batch(folder, places, out, fmt, "--scheduler", address)
             rows = _rows(out, fmt)
             work = client.run(_usage)
+            trim = set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values())
         size_mb = os.path.getsize(out) / 2**20
         rate = count / wall
         print(f"  wall {wall:.1f} s, {rows:,} rows written ({size_mb:.0f} MB): {rate:,.0f} observers/s")
         own_rss, own_cpu = _usage()
         print(f"  peak RSS: command {command_rss:.0f} MB ({command_cpu:.1f} s CPU), "
               f"scheduler and nannies {own_rss:.0f} MB ({own_cpu:.1f} s CPU, places file too)")  # fmt: skip
+        print(f"  the workers' MALLOC_TRIM_THRESHOLD_: {', '.join(map(str, trim))}")
         workers_cpu = 0.0
         for worker, (rss, cpu) in sorted(work.items()):
             workers_cpu += cpu
