@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import stat
 import sys
@@ -553,25 +554,30 @@ def _batch(
         )
 
 
+#: A LOCATIONS file up to this size (some 8 million rows) is read twice for the bar to show a percentage.
+_COUNT_ROWS_UP_TO_BYTES = 256 * 1024 * 1024
+
+
 def _progress(count: int | None) -> Any:
     """A progress bar over the places on stderr, shown only when stderr is a terminal (a count
     of places and no percentage when their number is not known)."""
     show_bar = sys.stderr is not None and sys.stderr.isatty()
     stream = sys.stderr if show_bar else _Null()
     if count is None:
-        return click.progressbar(iter(()), label="observers", file=stream, show_pos=True)
+        return click.progressbar(itertools.count(), label="observers", file=stream, show_pos=True)
     return click.progressbar(length=count, label="observers", file=stream)
 
 
 def _rows_in(locations: str) -> int | None:
     """The rows of a regular LOCATIONS file below its header, counted ahead for the progress bar
-    when one is shown (None: not shown, or not a regular file)."""
+    when one is shown (None: not shown, not a regular file, or too large to read twice)."""
     if locations == "-" or sys.stderr is None or not sys.stderr.isatty():
         return None
     try:
+        status = os.stat(locations)  # before opening: a FIFO would wait for a writer
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _COUNT_ROWS_UP_TO_BYTES:
+            return None
         with open(locations, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
             lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
     except OSError:
         return None
