@@ -82,17 +82,39 @@ def _write_places(path: str, count: int) -> None:
 
 
 def _batch(folder: str, places: str, out: str, fmt: str, *extra: str) -> tuple[float, float, float]:
-    """``isspass batch`` on ``places``: its wall time, CPU seconds and peak RSS (MB), from its own rusage."""
+    """``isspass batch`` on ``places``: its wall time, CPU seconds and peak RSS (MB).
+
+    The peak is the command's own high-water mark, read while it runs: the one its exit
+    reports would count this (larger) process, whose memory it shared until its exec.
+    """
     env = dict(os.environ, ISSPASS_CACHE_DIR=os.path.join(folder, "cache"))  # the bundled elements
     command = [sys.executable, "-m", "isspass", "batch", places, *WINDOW, "--format", fmt, "--output", out]
     t = time.perf_counter()
     process = subprocess.Popen([*command, *extra], env=env)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak_kb = 0
+    while True:
+        peak_kb = max(peak_kb, _high_water_kb(process.pid))
+        finished, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if finished:
+            break
+        time.sleep(0.05)
     wall = time.perf_counter() - t
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"isspass batch failed with exit code {process.returncode}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
+
+
+def _high_water_kb(pid: int) -> int:
+    """The peak resident memory of a running process (Linux's VmHWM), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _usage() -> tuple[float, float]:
