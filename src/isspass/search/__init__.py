@@ -245,9 +245,9 @@ def _tables(
 ) -> Iterator[PassTable]:
     """The chunks' tables, searched here, in worker processes or on a cluster (arguments
     checked now; the observers of an iterator as they are read)."""
-    listed = isinstance(observers, Sequence)
+    listed = observers if isinstance(observers, Sequence) else ()  # an iterator is checked as it is read
     start, duration_s, chosen = _prepare_many(
-        observers if listed else (), start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
+        listed, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
         offline, allow_stale,
     )  # fmt: skip
     if isinstance(observers, Sequence):
