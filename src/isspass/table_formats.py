@@ -271,7 +271,9 @@ def batch_header(fmt: str) -> str:
 class ParquetWriter:
     """Batch rows into an Apache Parquet file (needs pyarrow: ``pip install 'isspass[parquet]'``).
 
-    One row group per table written; columns: the place (``observer`` index, ``name``,
+    Tables are gathered into row groups of at least :attr:`ROW_GROUP_ROWS` rows (the last
+    one aside): a file's footer describes every row group, and is held in memory until the
+    file is closed. Columns: the place (``observer`` index, ``name``,
     ``latitude``, ``longitude``, ``elevation_m``, ``timezone``), the pass (``type`` as text,
     ``magnitude``, ``brightest_magnitude``, ``visible_duration_s``, ``duration_s``,
     ``timing_uncertainty_s``, ``orbit_number``, ``id``, ``satellite``, ``norad_id``) and, for
@@ -279,12 +281,18 @@ class ParquetWriter:
     ``_range_km``, ``_sun_altitude``, ``_sunlit`` and ``_magnitude`` (null when absent).
     """
 
+    #: Rows per row group: a chunk of places is some hundreds of rows, and a row group per chunk
+    #: made the footer of a million places' file (and the writer's memory) grow to hundreds of MB.
+    ROW_GROUP_ROWS = 65_536
+
     def __init__(self, handle: IO[bytes]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self._pa = pa
         self._writer = pq.ParquetWriter(handle, self.schema(), compression="zstd")
+        self._pending: list[Any] = []  # tables not yet written, fewer than ROW_GROUP_ROWS rows in all
+        self._pending_rows = 0
 
     def schema(self) -> Any:
         pa = self._pa if hasattr(self, "_pa") else __import__("pyarrow")
@@ -338,7 +346,17 @@ class ParquetWriter:
                 columns[f"{event}_{suffix}"] = pa.array(values[:, column], from_pandas=True)
             columns[f"{event}_sunlit"] = pa.array(table.sunlit[:, column], mask=absent)
         batch = pa.Table.from_pydict(columns, schema=self._writer.schema)
-        self._writer.write_table(batch)
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= self.ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending_rows:
+            rows = self._pending_rows
+            self._writer.write_table(self._pa.concat_tables(self._pending), row_group_size=rows)
+        self._pending, self._pending_rows = [], 0
 
     def close(self) -> None:
+        self._flush()
         self._writer.close()
