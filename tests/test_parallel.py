@@ -80,9 +80,12 @@ def test_batch_with_workers_writes_the_bytes_of_one_process(tmp_path):
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-    ) as local, distributed.Client(local) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as local,
+        distributed.Client(local) as client,
+    ):
         yield local, client
 
 
@@ -106,3 +109,40 @@ def test_batch_with_no_scheduler_there_fails_in_one_line(tmp_path):
     )
     assert result.exit_code != 0
     assert result.output.startswith("isspass: no Dask scheduler at nowhere://127.0.0.1:9")
+
+
+def _tables_bytes(tables) -> list[bytes]:
+    return [pickle.dumps(table.to_passes()) for table in tables]
+
+
+def test_observers_from_a_generator_are_read_a_few_chunks_ahead(iss):
+    observers = _observers(200, 3)
+    read: list[int] = []
+
+    def stream():
+        for k, observer in enumerate(observers):
+            read.append(k)
+            yield observer
+
+    listed = _tables_bytes(isspass.iter_pass_tables(observers, START, 1, satellite=iss, chunk_size=20))
+    for how in ({}, {"workers": 2}):
+        read.clear()
+        tables = isspass.iter_pass_tables(stream(), START, 1, satellite=iss, chunk_size=20, **how)
+        first = next(tables)
+        assert len(read) <= 20 * (1 + 2 * how.get("workers", 0))  # a chunk, or two per worker
+        assert _tables_bytes([first, *tables]) == listed
+        assert len(read) == 200
+    with pytest.raises(TypeError, match="Observer"):
+        list(isspass.iter_pass_tables(iter([observers[0], (1, 2)]), START, 1, satellite=iss))
+    assert list(isspass.iter_pass_tables(iter(()), START, 1, satellite=iss)) == []
+
+
+def test_a_dask_cluster_reads_a_generator_of_observers_in_order(cluster, iss):
+    _, client = cluster
+    observers = _observers(90, 4)
+    listed = _tables_bytes(isspass.iter_pass_tables(observers, START, 1, satellite=iss, chunk_size=10))
+    for _ in range(2):  # the same track again at once: scattered anew while the first is released
+        streamed = isspass.iter_pass_tables(
+            iter(observers), START, 1, satellite=iss, chunk_size=10, client=client
+        )
+        assert _tables_bytes(streamed) == listed  # nine chunks, several to a task

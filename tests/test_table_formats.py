@@ -129,3 +129,24 @@ def test_parquet_needs_a_file(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(places), "--format", "parquet", *WINDOW])
     assert result.exit_code == 2
     assert "--output" in result.output
+
+
+def test_parquet_gathers_chunks_of_places_into_row_groups(tmp_path, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from isspass.table_formats import ParquetWriter
+
+    places = _locations_file(tmp_path, 600)  # three chunks of the command's 256 places
+
+    def written(name: str):
+        out = tmp_path / name
+        asked = ["batch", str(places), "--format", "parquet", "--output", str(out), *WINDOW]
+        assert CliRunner().invoke(cli, asked, catch_exceptions=False).exit_code == 0
+        return pq.ParquetFile(out)
+
+    whole = written("whole.parquet")
+    monkeypatch.setattr(ParquetWriter, "ROW_GROUP_ROWS", 500)
+    grouped = written("grouped.parquet")
+    sizes = [grouped.metadata.row_group(k).num_rows for k in range(grouped.num_row_groups)]
+    assert whole.num_row_groups == 1 and len(sizes) >= 2
+    assert min(sizes[:-1]) >= 500 and sum(sizes) == whole.metadata.num_rows > 1000
+    assert grouped.read().equals(whole.read())

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import itertools
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +52,7 @@ from .utc import now_utc
 
 if TYPE_CHECKING:
     from .announce import AnnounceLog
+    from .batch_places import PlaceStream
     from .formats import Report
     from .locations import Location
     from .mail import MailSettings
@@ -506,7 +509,8 @@ def _cluster(address: str | None) -> Iterator[Any]:
 def _batch(
     s: Settings, locations: str, fmt: str, output: str | None, workers: int | None = None, client: Any = None
 ) -> None:
-    from .locations import read_locations
+    from .batch_places import PlaceStream
+    from .locations import RowError, iter_locations
     from .search import check_window, iter_pass_tables, iter_passes_many
 
     shown = inert(locations)
@@ -514,17 +518,16 @@ def _batch(
     def refuse(message: str) -> click.BadParameter:
         return click.BadParameter(message, param_hint="LOCATIONS")
 
+    def report(error: RowError) -> None:
+        click.echo(f"isspass: {shown}, line {error.line}: {error.message}; skipped", err=True)
+
     if locations == "-":
         lines = iter_lines_bounded(_stdin("locations", refuse), "stdin", error=refuse)
     else:
         lines = iter_file_lines_bounded(locations, "", error=refuse)
-    try:
-        places, errors = read_locations(lines)
-    except ValueError as exc:
-        raise refuse(f"{shown}: {exc}") from None
-    for error in errors:
-        click.echo(f"isspass: {shown}, line {error.line}: {error.message}; skipped", err=True)
-    if not places:
+    # The places are read while they are searched (a few chunks ahead), not all first.
+    places = PlaceStream(iter_locations(lines), report, lambda message: refuse(f"{shown}: {message}"))
+    if places.first() is None:
         raise refuse(f"{shown}: no valid locations")
     start = _parse_start(s.start, ZoneInfo("UTC")).astimezone(timezone.utc)
     check_window(start, s.days)
@@ -535,25 +538,50 @@ def _batch(
         min_elevation_deg=s.min_elevation, twilight_deg=s.twilight, visible_only=not s.all,
         workers=workers, client=client,
     )  # fmt: skip
-    observers = [place.observer for place in places]
     if len(chosen.satellites) == 1:
-        tables = iter_pass_tables(observers, start, s.days, satellite=chosen.request, **how)
-        _batch_tables(s, places, tables, fmt, output)
+        tables = iter_pass_tables(places.observers(), start, s.days, satellite=chosen.request, **how)
+        _batch_tables(s, places, tables, fmt, output, _rows_in(locations))
     else:
         if fmt == "parquet":
             raise click.UsageError("--format parquet is for one satellite at a time")
+        everywhere = places.all()
+        observers = [place.observer for place in everywhere]
         results = iter_passes_many(observers, start, s.days, satellite=chosen.request, **how)
-        _batch_passes(s, places, results, fmt, output)
-    if errors:
+        _batch_passes(s, everywhere, results, fmt, output)
+    if places.skipped:
         raise CliError(
-            f"{len(errors)} of {len(errors) + len(places)} location rows were skipped", EXIT_BAD_ROWS
+            f"{places.skipped} of {places.skipped + places.read} location rows were skipped", EXIT_BAD_ROWS
         )
 
 
-def _progress(count: int) -> Any:
-    """A progress bar over the places on stderr, shown only when stderr is a terminal."""
+#: A LOCATIONS file up to this size (some 8 million rows) is read twice for the bar to show a percentage.
+_COUNT_ROWS_UP_TO_BYTES = 256 * 1024 * 1024
+
+
+def _progress(count: int | None) -> Any:
+    """A progress bar over the places on stderr, shown only when stderr is a terminal (a count
+    of places and no percentage when their number is not known)."""
     show_bar = sys.stderr is not None and sys.stderr.isatty()
-    return click.progressbar(length=count, label="observers", file=sys.stderr if show_bar else _Null())
+    stream = sys.stderr if show_bar else _Null()
+    if count is None:
+        return click.progressbar(itertools.count(), label="observers", file=stream, show_pos=True)
+    return click.progressbar(length=count, label="observers", file=stream)
+
+
+def _rows_in(locations: str) -> int | None:
+    """The rows of a regular LOCATIONS file below its header, counted ahead for the progress bar
+    when one is shown (None: not shown, not a regular file, or too large to read twice)."""
+    if locations == "-" or sys.stderr is None or not sys.stderr.isatty():
+        return None
+    try:
+        status = os.stat(locations)  # before opening: a FIFO would wait for a writer
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _COUNT_ROWS_UP_TO_BYTES:
+            return None
+        with open(locations, "rb") as handle:
+            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
+    return max(lines - 1, 0)
 
 
 def _batch_passes(s: Settings, places: Sequence[Location], results: Iterator[list[Pass]], fmt: str,
@@ -575,22 +603,27 @@ def _batch_passes(s: Settings, places: Sequence[Location], results: Iterator[lis
             bar.update(1)
 
 
-def _batch_tables(s: Settings, places: Sequence[Location], tables: Iterator[PassTable], fmt: str,
-                  output: str | None) -> None:  # fmt: skip
-    """Batch rows written a table (a chunk of places) at a time, no Pass object built."""
+def _batch_tables(s: Settings, places: PlaceStream, tables: Iterator[PassTable], fmt: str,
+                  output: str | None, rows: int | None) -> None:  # fmt: skip
+    """Batch rows written a table (a chunk of places) at a time, no Pass object built; each
+    chunk's places are forgotten once its rows are written."""
+    from .search import DEFAULT_CHUNK
     from .table_formats import TABLE_WRITERS, LocalTimes, ParquetWriter, batch_header, select_rows
 
-    zones: dict[int, str] = {}
+    def written(done: int) -> int:
+        """Release a chunk of places, move the bar over it; the places done so far."""
+        step = min(DEFAULT_CHUNK, places.read - done)
+        places.release(done + step)
+        bar.update(step)
+        return done + step
 
     def zone_names(table: PassTable) -> dict[int, str]:
-        for k in set(table.observer.tolist()) - zones.keys():
-            place = places[k]
-            o = place.observer
-            zones[k] = place.timezone or timezone_at(o.latitude_deg, o.longitude_deg)
-        return zones
+        for k in set(table.observer.tolist()):
+            places.zone(k)
+        return places.zones
 
     done = 0
-    with _progress(len(places)) as bar:
+    with _progress(rows) as bar:
         if fmt == "parquet":
             assert output is not None
             with open_output(output, "wb", encoding=None) as handle:
@@ -600,26 +633,20 @@ def _batch_tables(s: Settings, places: Sequence[Location], tables: Iterator[Pass
                     raise CliError("--format parquet needs pyarrow: pip install 'isspass[parquet]'",
                                    EXIT_USAGE) from None  # fmt: skip
                 for table in tables:
-                    writer.write(select_rows(table, s.min_peak, s.brighter_than), places, zone_names(table))
-                    done = _advance(bar, len(places), done)
+                    chosen = select_rows(table, s.min_peak, s.brighter_than)
+                    writer.write(chosen, places.held, zone_names(chosen))  # type: ignore[arg-type]
+                    done = written(done)
                 writer.close()
-            return
-        times, write = LocalTimes(), TABLE_WRITERS[fmt]
-        with _destination(output) as out:
-            out.write(batch_header(fmt))
-            for table in tables:
-                chosen = select_rows(table, s.min_peak, s.brighter_than)
-                out.write(write(chosen, places, zone_names(table), times))
-                done = _advance(bar, len(places), done)
-
-
-def _advance(bar: Any, count: int, done: int) -> int:
-    """Move the bar over the places of one more chunk (tables come a chunk of places each)."""
-    from .search import DEFAULT_CHUNK
-
-    step = min(DEFAULT_CHUNK, count - done)
-    bar.update(step)
-    return done + step
+        else:
+            times, write = LocalTimes(), TABLE_WRITERS[fmt]
+            with _destination(output) as out:
+                out.write(batch_header(fmt))
+                for table in tables:
+                    chosen = select_rows(table, s.min_peak, s.brighter_than)
+                    out.write(write(chosen, places.held, zone_names(chosen), times))  # type: ignore[arg-type]
+                    done = written(done)
+        if rows is not None and rows > done:  # blank or bad rows: the bar ends full all the same
+            bar.update(rows - done)
 
 
 class _Null(io.StringIO):

@@ -44,6 +44,22 @@ def read_locations(text: str | Iterable[str]) -> tuple[list[Location], list[RowE
     Raises ValueError when the header itself is unusable, or when the CSV cannot be read
     past a line (an unterminated quote running into the csv module's field limit).
     """
+    locations: list[Location] = []
+    errors: list[RowError] = []
+    for item in iter_locations(text):
+        if isinstance(item, RowError):
+            errors.append(item)
+        else:
+            locations.append(item)
+    return locations, errors
+
+
+def iter_locations(text: str | Iterable[str]) -> Iterator[Location | RowError]:
+    """:func:`read_locations` row by row, in the file's order: each location or row error as
+    its line is read, so that a file of any length is parsed in bounded memory.
+
+    The ValueErrors of :func:`read_locations` are raised when the bad header or line is reached.
+    """
     reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     rows = _rows(reader)
     try:
@@ -56,22 +72,19 @@ def read_locations(text: str | Iterable[str]) -> tuple[list[Location], list[RowE
     if missing:
         raise ValueError(f"the header row has no {missing[0]!r} column ({_EXPECTED})")
     index = {column: header.index(column) for column in (*REQUIRED, *OPTIONAL) if column in header}
-    locations: list[Location] = []
-    errors: list[RowError] = []
     for row in rows:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            errors.append(RowError(line, f"{len(row)} fields, expected {len(header)}"))
+            yield RowError(line, f"{len(row)} fields, expected {len(header)}")
             continue
         try:
             observer, zone = _observer(row, index)
         except ValueError as exc:
-            errors.append(RowError(line, str(exc)))
+            yield RowError(line, str(exc))
             continue
-        locations.append(Location(line, safe_name(row[index["name"]]), observer, zone))
-    return locations, errors
+        yield Location(line, safe_name(row[index["name"]]), observer, zone)
 
 
 def _observer(row: list[str], index: dict[str, int]) -> tuple[Observer, str | None]:

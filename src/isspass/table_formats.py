@@ -48,6 +48,8 @@ class LocalTimes:
 
     def __init__(self) -> None:
         self._offsets: dict[tuple[str, int], int] = {}
+        # ZoneInfo keeps only its last few zones; a chunk of places spans dozens, each read again
+        self._zones: dict[str, ZoneInfo] = {}
 
     def _offset_s(self, zone: ZoneInfo, key: str, day: int) -> int:
         found = self._offsets.get((key, day))
@@ -60,17 +62,19 @@ class LocalTimes:
 
     def isoformat(self, microseconds: NDArray[np.int64], zone_name: str) -> list[str]:
         """Each instant (µs since 1970, UTC) rounded to the second, in ``zone_name``, as ISO 8601."""
-        zone = ZoneInfo(zone_name)
+        zone = self._zones.get(zone_name) or self._zones.setdefault(zone_name, ZoneInfo(zone_name))
         seconds = (microseconds + 500_000) // 1_000_000
-        days = seconds // _DAY_S
+        days, day_of = np.unique(seconds // _DAY_S, return_inverse=True)  # the few days, looked up once each
         start = np.array([self._offset_s(zone, zone_name, d) for d in days.tolist()], dtype=np.int64)
         end = np.array([self._offset_s(zone, zone_name, d + 1) for d in days.tolist()], dtype=np.int64)
+        start, end = start[day_of], end[day_of]
         steady = (start == end) & (start % 60 == 0)
         text = np.datetime_as_string((seconds + start).astype("datetime64[s]"), unit="s").tolist()
+        suffix = {offset: _offset_text(offset) for offset in set(start.tolist())}
         result = []
         for k, (clock, offset, plain) in enumerate(zip(text, start.tolist(), steady.tolist(), strict=True)):
             if plain:
-                result.append(clock + _offset_text(offset))
+                result.append(clock + suffix[offset])
             else:  # the zone changes its offset that day: ask it
                 moment = datetime.fromtimestamp(int(seconds[k]), tz=timezone.utc)
                 result.append(moment.astimezone(zone).isoformat())
@@ -120,16 +124,17 @@ class _Columns:
         self.sunlit: dict[str, list[bool]] = {}
         self.magnitude: dict[str, list[float]] = {}
         zone_of_row = np.array([zones[k] for k in self.owner], dtype=object)
-        for name in _CSV_POINTS:
+        points = [EVENTS.index(name) for name in _CSV_POINTS]
+        local = np.empty((self.count, len(points)), dtype=object)
+        for zone in set(zone_of_row.tolist()):  # every point of a zone's rows converted at once
+            rows = np.flatnonzero(zone_of_row == zone)
+            texts = times.isoformat(micro[np.ix_(rows, points)].ravel(), zone)
+            local[rows] = np.array(texts, dtype=object).reshape(len(rows), len(points))
+        for point, name in enumerate(_CSV_POINTS):
             column = EVENTS.index(name)
             at = micro[:, column]
             self.utc[name] = iso_utc_strings(at)
-            local = [""] * self.count
-            for zone in set(zone_of_row.tolist()):
-                rows = np.flatnonzero(zone_of_row == zone)
-                for row, text in zip(rows.tolist(), times.isoformat(at[rows], zone), strict=True):
-                    local[row] = text
-            self.local[name] = local
+            self.local[name] = local[:, point].tolist()
             self.altitude[name] = table.altitude_deg[:, column].tolist()
             self.azimuth[name] = table.azimuth_deg[:, column].tolist()
             self.direction[name] = _directions(table.azimuth_deg[:, column])
@@ -266,7 +271,9 @@ def batch_header(fmt: str) -> str:
 class ParquetWriter:
     """Batch rows into an Apache Parquet file (needs pyarrow: ``pip install 'isspass[parquet]'``).
 
-    One row group per table written; columns: the place (``observer`` index, ``name``,
+    Tables are gathered into row groups of at least :attr:`ROW_GROUP_ROWS` rows (the last
+    one aside): a file's footer describes every row group, and is held in memory until the
+    file is closed. Columns: the place (``observer`` index, ``name``,
     ``latitude``, ``longitude``, ``elevation_m``, ``timezone``), the pass (``type`` as text,
     ``magnitude``, ``brightest_magnitude``, ``visible_duration_s``, ``duration_s``,
     ``timing_uncertainty_s``, ``orbit_number``, ``id``, ``satellite``, ``norad_id``) and, for
@@ -274,12 +281,18 @@ class ParquetWriter:
     ``_range_km``, ``_sun_altitude``, ``_sunlit`` and ``_magnitude`` (null when absent).
     """
 
+    #: Rows per row group: a chunk of places is some hundreds of rows, and a row group per chunk
+    #: made the footer of a million places' file (and the writer's memory) grow to hundreds of MB.
+    ROW_GROUP_ROWS = 65_536
+
     def __init__(self, handle: IO[bytes]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self._pa = pa
         self._writer = pq.ParquetWriter(handle, self.schema(), compression="zstd")
+        self._pending: list[Any] = []  # tables not yet written, fewer than ROW_GROUP_ROWS rows in all
+        self._pending_rows = 0
 
     def schema(self) -> Any:
         pa = self._pa if hasattr(self, "_pa") else __import__("pyarrow")
@@ -333,7 +346,17 @@ class ParquetWriter:
                 columns[f"{event}_{suffix}"] = pa.array(values[:, column], from_pandas=True)
             columns[f"{event}_sunlit"] = pa.array(table.sunlit[:, column], mask=absent)
         batch = pa.Table.from_pydict(columns, schema=self._writer.schema)
-        self._writer.write_table(batch)
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= self.ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending_rows:
+            rows = self._pending_rows
+            self._writer.write_table(self._pa.concat_tables(self._pending), row_group_size=rows)
+        self._pending, self._pending_rows = [], 0
 
     def close(self) -> None:
+        self._flush()
         self._writer.close()

@@ -23,8 +23,9 @@ via ``visibility`` (lit segments, the sky's darkness, the pass type) and ``assem
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
+from itertools import chain, islice
 from typing import Any
 
 from ..arguments import friendly_keywords
@@ -38,7 +39,7 @@ from ..trajectory import TrajectorySatellite
 from ..trajectory_policy import choose_source
 from ..utc import naive_message, now_utc
 from .fleet import iter_fleet_passes, unique_satellites
-from .parallel import check_workers, iter_in_processes, iter_on_dask
+from .parallel import Chunk, check_workers, iter_in_processes, iter_on_dask
 from .passes import chunk_table
 from .track import Track, check_predictable
 
@@ -192,7 +193,7 @@ def iter_passes_many(
 
 @friendly_keywords
 def iter_pass_tables(
-    observers: Sequence[Observer],
+    observers: Iterable[Observer],
     start: datetime | None = None,
     days: float = DEFAULT_DAYS,
     *,
@@ -211,6 +212,10 @@ def iter_pass_tables(
 
     No :class:`~isspass.Pass` object is built: the columns are what the search computed
     (``table.to_passes()`` gives the same passes as :func:`find_passes_many`). One satellite.
+
+    ``observers`` may also be an iterator (a generator reading a file, say): it is then read
+    a chunk at a time, no further ahead than the chunks in flight, so that memory stays
+    bounded whatever the number of observers; its items are checked as they are read.
     """
     check_workers(workers)
     if _is_sequence(satellite):
@@ -228,7 +233,7 @@ def find_pass_table(observers: Sequence[Observer], *args: Any, **kwargs: Any) ->
 
 
 def _tables(
-    observers: Sequence[Observer],
+    observers: Iterable[Observer],
     start: datetime | None,
     days: float,
     satellite: OneSatellite,
@@ -241,19 +246,29 @@ def _tables(
     workers: int,
     client: Any,
 ) -> Iterator[PassTable]:
-    """The chunks' tables, searched here, in worker processes or on a cluster (arguments checked now)."""
-    track = _prepare_many(
-        observers, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size, offline, allow_stale
-    )
-    if track is None:
+    """The chunks' tables, searched here, in worker processes or on a cluster (arguments
+    checked now; the observers of an iterator as they are read)."""
+    listed = observers if isinstance(observers, Sequence) else ()  # an iterator is checked as it is read
+    start, duration_s, chosen = _prepare_many(
+        listed, start, days, satellite, min_elevation_deg, twilight_deg, chunk_size,
+        offline, allow_stale,
+    )  # fmt: skip
+    if isinstance(observers, Sequence):
+        chunks = _slices(observers, chunk_size)
+        workers = min(workers, -(-len(observers) // chunk_size))  # no more processes than chunks
+    else:
+        chunks = _read_chunks(iter(observers), chunk_size)
+    head = next(chunks, None)
+    if head is None:
         return iter(())
+    track = Track.build(chosen, start, duration_s)
+    chunks = chain([head], chunks)
     settings = (float(min_elevation_deg), float(twilight_deg), bool(visible_only))
     if client is not None:
-        return iter_on_dask(client, track, observers, chunk_size, settings)
-    workers = min(workers, -(-len(observers) // chunk_size))  # no more processes than chunks
+        return iter_on_dask(client, track, chunks, settings)
     if workers > 1:
-        return iter_in_processes(track, observers, chunk_size, workers, settings)
-    return _iter_chunks(track, observers, chunk_size, settings)
+        return iter_in_processes(track, chunks, workers, settings)
+    return _iter_chunks(track, chunks, settings)
 
 
 def _per_observer(tables: Iterator[PassTable], count: int, chunk_size: int) -> Iterator[list[Pass]]:
@@ -321,14 +336,13 @@ def _prepare_many(
     chunk_size: int,
     offline: bool,
     allow_stale: bool,
-) -> Track | None:
+) -> tuple[datetime, float, Satellite | TrajectorySatellite]:
+    """The window (UTC start, seconds) and the satellite to search, once every argument is checked."""
     start, duration_s = _check_arguments(observers, start, days, min_elevation_deg, twilight_deg, chunk_size)
     end = start + timedelta(seconds=duration_s)
-    satellite = _resolve_satellite(satellite, start, end, offline, allow_stale)
-    check_predictable(satellite, start, end)
-    if not observers:
-        return None
-    return Track.build(satellite, start, duration_s)
+    chosen = _resolve_satellite(satellite, start, end, offline, allow_stale)
+    check_predictable(chosen, start, end)
+    return start, duration_s, chosen
 
 
 def _resolve_satellite(
@@ -406,8 +420,23 @@ def _window(start: datetime | None, days: float) -> tuple[datetime, float]:
     return start, days * 86400.0
 
 
-def _iter_chunks(
-    track: Track, observers: Sequence[Observer], chunk_size: int, settings: tuple[float, float, bool]
-) -> Iterator[PassTable]:
+def _slices(observers: Sequence[Observer], chunk_size: int) -> Iterator[Chunk]:
     for first in range(0, len(observers), chunk_size):
-        yield chunk_table(track, observers[first : first + chunk_size], *settings).shifted(first)
+        yield first, observers[first : first + chunk_size]
+
+
+def _read_chunks(observers: Iterator[Observer], chunk_size: int) -> Iterator[Chunk]:
+    """Chunks of an iterator's observers, each read and checked when asked for."""
+    first = 0
+    while chunk := list(islice(observers, chunk_size)):
+        if not all(isinstance(observer, Observer) for observer in chunk):
+            raise TypeError("observers must be isspass.Observer objects")
+        yield first, chunk
+        first += len(chunk)
+
+
+def _iter_chunks(
+    track: Track, chunks: Iterable[Chunk], settings: tuple[float, float, bool]
+) -> Iterator[PassTable]:
+    for first, observers in chunks:
+        yield chunk_table(track, observers, *settings).shifted(first)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import copyreg
 import os
+import pickle
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sgp4.api import WGS72, Satrec
 
 from ..model import Observer
 from ..passtable import PassTable
+from ..worker_threads import start_with_one_blas_thread
 from .passes import chunk_table
 from .track import Track
 
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
 #: Chunks submitted ahead of the one being yielded, per worker: enough to keep every worker
 #: busy, few enough that memory stays bounded whatever the number of observers.
 _AHEAD_PER_WORKER = 2
+#: Chunks per Dask task: a task costs a cluster some milliseconds of its own, which a chunk of
+#: 256 observers × 1 day (some tens of milliseconds of work) would feel.
+CHUNKS_PER_TASK = 4
 
 _SATREC_FIELDS = (
     "satnum", "jdsatepoch", "jdsatepochF", "bstar", "ndot", "nddot", "ecco", "argpo", "inclo", "mo",
@@ -76,6 +82,9 @@ def check_workers(workers: int) -> int:
 
 # --------------------------------------------------------------------------- worker processes
 
+#: A chunk of observers and the index of its first one among all the observers searched.
+Chunk = tuple[int, Sequence[Observer]]
+
 _worker_track: list[Track] = []  # the track of this worker process, set once when it starts
 
 
@@ -91,25 +100,26 @@ def _worker_chunk(
 
 def iter_in_processes(
     track: Track,
-    observers: Sequence[Observer],
-    chunk_size: int,
+    chunks: Iterable[Chunk],
     workers: int,
     settings: tuple[float, float, bool],
 ) -> Iterator[PassTable]:
-    """The passes of every chunk of ``chunk_size`` observers, in order (observer indices
-    counted over all of ``observers``), searched by ``workers`` processes (spawned: safe
-    beside threads); the track is sent to each once."""
+    """The passes of every chunk, in order (observer ``k`` of a chunk is ``first + k``),
+    searched by ``workers`` processes (spawned: safe beside threads), each with one BLAS
+    thread (see :mod:`isspass.worker_threads`); the track is sent to each once. ``chunks`` is
+    read lazily, a few chunks per worker ahead of the one yielded."""
     # Imported here: a search in this process (the command line's) needs no process machinery.
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    starts = range(0, len(observers), chunk_size)
-    context = get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(track,))
+    setup = pickle.dumps((_start_worker, (track,)), protocol=pickle.HIGHEST_PROTOCOL)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=start_with_one_blas_thread, initargs=(setup,)
+    )
     with pool:
         pending: deque[Future[PassTable]] = deque()
-        for first in starts:
-            pending.append(pool.submit(_worker_chunk, observers[first : first + chunk_size], settings, first))
+        for first, observers in chunks:
+            pending.append(pool.submit(_worker_chunk, observers, settings, first))
             if len(pending) >= workers * _AHEAD_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
@@ -119,29 +129,28 @@ def iter_in_processes(
 # --------------------------------------------------------------------------- Dask
 
 
-def _dask_chunk(
-    track: Track, observers: Sequence[Observer], settings: tuple[float, float, bool], first: int
-) -> PassTable:
-    return chunk_table(track, observers, *settings).shifted(first)
+def _dask_chunks(track: Track, chunks: list[Chunk], settings: tuple[float, float, bool]) -> list[PassTable]:
+    return [chunk_table(track, observers, *settings).shifted(first) for first, observers in chunks]
 
 
 def iter_on_dask(
     client: Any,
     track: Track,
-    observers: Sequence[Observer],
-    chunk_size: int,
+    chunks: Iterable[Chunk],
     settings: tuple[float, float, bool],
 ) -> Iterator[PassTable]:
-    """The passes of every chunk of observers, in order, searched on the cluster behind a
-    ``dask.distributed.Client``: the track is scattered to every worker once, then each chunk
-    is a task; at most two chunks per worker thread are in flight."""
-    shared = client.scatter(track, broadcast=True)
+    """The passes of every chunk, in order, searched on the cluster behind a
+    ``dask.distributed.Client``: the track is scattered to every worker once, then each
+    :data:`CHUNKS_PER_TASK` chunks are a task; at most two tasks per worker thread are in
+    flight, and ``chunks`` is read no further ahead than that."""
+    # A key of its own: an equal track scattered by an earlier search may be being released meanwhile.
+    shared = client.scatter(track, broadcast=True, hash=False)
     ahead = max(2, _AHEAD_PER_WORKER * sum(client.nthreads().values()))
     pending: deque[Any] = deque()
-    for first in range(0, len(observers), chunk_size):
-        chunk = list(observers[first : first + chunk_size])
-        pending.append(client.submit(_dask_chunk, shared, chunk, settings, first, pure=False))
+    source = iter(chunks)
+    while group := [(first, list(observers)) for first, observers in islice(source, CHUNKS_PER_TASK)]:
+        pending.append(client.submit(_dask_chunks, shared, group, settings, pure=False))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
