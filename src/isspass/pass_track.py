@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from .brightness import apparent_magnitude
 from .model import Observer, Pass, Satellite
+from .search.roots import sorted_unique
 from .sky import Array, Orbit, Sites, SunTrack, look
 from .trajectory import TrajectoryOrbit, TrajectorySatellite
 
@@ -104,7 +105,7 @@ def pass_track(
     start = pass_.rise.time
     events = _event_offsets(pass_, start)
     regular = np.arange(0.0, duration, float(step_s))
-    offset = np.unique(np.concatenate([regular, list(events.values()), [duration]]))
+    offset = sorted_unique(np.concatenate([regular, list(events.values()), [duration]]))
     offset = offset[(offset >= 0.0) & (offset <= duration)]
 
     t0 = start.timestamp()

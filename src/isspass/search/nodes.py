@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from ..sky import Array, Orbit, SunTrack, itrs_to_teme, teme_to_itrs
 from ..trajectory import TrajectoryOrbit
+from .roots import sorted_unique
 
 #: The node spacing (s). See the module docstring for the error it allows.
 NODE_STEP_S = 20.0
@@ -162,9 +163,9 @@ class NodeOrbit:
         if missing.size == 0:
             return
         around = np.arange(-FILL_AROUND, FILL_AROUND + 1)
-        missing = np.unique(np.clip(missing[:, None] + around, 0, self.slot.size - 1))
+        missing = sorted_unique(np.clip(missing[:, None] + around, 0, self.slot.size - 1).ravel())
         missing = missing[self.slot[missing] == 0]
-        node = np.union1d(missing, missing + 1)  # each node once, shared by the intervals beside it
+        node = sorted_unique(np.concatenate([missing, missing + 1]))  # each node once
         r, v = self.source.itrs(self.step_s * (self.first + node))
         ends = np.concatenate([r, self.step_s * v]).T  # position and tangent (km) at every node
         a, b = ends[np.searchsorted(node, missing)], ends[np.searchsorted(node, missing + 1)]
