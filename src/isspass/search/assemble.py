@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..brightness import apparent_magnitude
-from ..model import Observer, Pass, PassType
+from ..model import Observer, PassType
 from ..passtable import NO_ORBIT, PASS_TYPES, PassTable, microseconds_after
 from ..revolutions import pass_id, pass_orbit_numbers
 from ..sky import Array, Sites, look
@@ -57,25 +57,6 @@ class _Looks:
     sun_altitude_deg: Array
     sunlit: NDArray[np.bool_]
     magnitude: Array
-
-
-def assemble_passes(
-    track: Track,
-    sites: Sites,
-    passes: Intervals,
-    horizon_start: Array,
-    horizon_end: Array,
-    lit: Segments,
-    types: PassTypes,
-    wanted: Index,
-    min_elevation_deg: float,
-    observers: Sequence[Observer] | None = None,
-) -> list[Pass]:
-    """The :class:`Pass` objects of :func:`assemble_table`'s rows, in its order."""
-    table = assemble_table(
-        track, sites, passes, horizon_start, horizon_end, lit, types, wanted, min_elevation_deg, observers
-    )
-    return table.to_passes()
 
 
 def assemble_table(

@@ -16,8 +16,9 @@ from ..passtable import PassTable
 from ..sky import Array, Sites, sin_altitude
 from .fleet_assemble import fleet_results
 from .fleet_track import FleetTrack
+from .passes import refine_passes
 from .prescreen import horizon_bounds, sun_always_above
-from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from .roots import Index, Intervals
 
 #: At most this many (pair × grid sample) altitudes at once: satellites are taken a few at a
 #: time when many observers would make the rows of all of them too large.
@@ -96,18 +97,8 @@ def _passes_above(
             keep[which] = dark
             return keep
 
-    with np.errstate(invalid="ignore"):
-        owner, peak, value = find_peaks(grid, z, z_rate, evaluate, candidate)
-        keep = value >= level
-        owner, peak, value = owner[keep], peak[keep], value[keep]
-        rise, fall = crossing_brackets(grid, z, level, owner, peak, value)
-        h_rise, h_fall = crossing_brackets(grid, z, 0.0, owner, peak, value)
-        times = solve_crossings(Brackets.join([rise, fall, h_rise, h_fall]), evaluate).reshape(4, -1)
-    chosen = merge_peaks(owner, times[0], value)
-    passes = Intervals(owner[chosen], times[0][chosen], peak[chosen], times[1][chosen], value[chosen])
-    horizon_start, horizon_end = times[2][chosen], times[3][chosen]
-    overlap = (passes.end >= 0.0) & (passes.start <= fleet.duration_s)
-    return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
+    with np.errstate(invalid="ignore"):  # a satellite that failed gives NaN rows
+        return refine_passes(grid, z, z_rate, evaluate, candidate, level, fleet.duration_s)
 
 
 def sin_altitude_pairs(sites: Sites, r: Array, v: Array) -> tuple[Array, Array]:

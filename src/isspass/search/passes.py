@@ -6,7 +6,7 @@ Altitude peaks, their crossings of the minimum elevation and of the horizon, the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,7 +16,16 @@ from ..passtable import PassTable, concat_tables
 from ..sky import Array, Sites, sin_altitude_grid
 from .assemble import assemble_table
 from .prescreen import could_be_visible
-from .roots import Brackets, Index, Intervals, crossing_brackets, find_peaks, merge_peaks, solve_crossings
+from .roots import (
+    Brackets,
+    Evaluate,
+    Index,
+    Intervals,
+    crossing_brackets,
+    find_peaks,
+    merge_peaks,
+    solve_crossings,
+)
 from .track import Track
 from .visibility import classify_passes
 
@@ -105,6 +114,25 @@ def _passes_above(
             keep[which] = visible(owner[which], index[which])
             return keep
 
+    return refine_passes(grid, z, z_rate, evaluate, candidate, level, track.duration_s)
+
+
+def refine_passes(
+    grid: Array,
+    z: Array,
+    z_rate: Array,
+    evaluate: Evaluate,
+    candidate: Callable[[Index, Index], NDArray[np.bool_]],
+    level: float,
+    duration_s: float,
+) -> tuple[Intervals, Array, Array]:
+    """The passes in sampled rows of the sine of the altitude ``z`` (and its rate), refined.
+
+    The peaks ``candidate`` keeps, refined; those reaching ``level`` (the sine of the minimum
+    elevation) with their crossings of it and of the horizon, all solved in one batch; peaks
+    sharing a pass merged; the passes overlapping the window (0…``duration_s``) kept, with
+    their horizon crossings (s). Rows are whatever the caller's ``evaluate`` makes them.
+    """
     owner, peak, value = find_peaks(grid, z, z_rate, evaluate, candidate)
     keep = value >= level
     owner, peak, value = owner[keep], peak[keep], value[keep]
@@ -114,7 +142,7 @@ def _passes_above(
     chosen = merge_peaks(owner, times[0], value)
     passes = Intervals(owner[chosen], times[0][chosen], peak[chosen], times[1][chosen], value[chosen])
     horizon_start, horizon_end = times[2][chosen], times[3][chosen]
-    overlap = (passes.end >= 0.0) & (passes.start <= track.duration_s)
+    overlap = (passes.end >= 0.0) & (passes.start <= duration_s)
     return passes.take(overlap), horizon_start[overlap], horizon_end[overlap]
 
 
@@ -134,21 +162,3 @@ def chunk_table(
     )
     thresholds = float(min_elevation_deg), float(twilight_deg)
     return observer_table(track, sites, *thresholds, visible_only, observers)
-
-
-def chunk_passes(
-    track: Track,
-    observers: Sequence[Observer],
-    min_elevation_deg: float,
-    twilight_deg: float,
-    visible_only: bool,
-) -> list[list[Pass]]:
-    """:func:`observer_passes` for a chunk of :class:`Observer` objects: the unit of work that
-    runs in this process, in a worker process or on a cluster."""
-    sites = Sites.from_geodetic(
-        [o.latitude_deg for o in observers],
-        [o.longitude_deg for o in observers],
-        [o.elevation_m for o in observers],
-    )
-    thresholds = float(min_elevation_deg), float(twilight_deg)
-    return observer_passes(track, sites, *thresholds, visible_only, observers)
