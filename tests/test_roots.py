@@ -330,24 +330,25 @@ def test_nearest_below_matches_a_scan_for_short_and_long_stretches():
         assert found.tolist() == _nearest_below_by_scan(y, 0.5, owner, start, step)
 
 
-def test_settled_peaks_keep_their_sample_and_others_are_refined():
+def test_level_intervals_keep_sampled_peaks_refine_the_others_and_match_intervals_above():
+    from isspass.search.roots import level_intervals
+
     grid = np.linspace(0.0, 20.0, 21)
     evaluate = _sine_rows([0.3])
     y, rate = _sampled(evaluate, grid, 1)
-    _, peak, value = find_peaks(grid, y, rate, evaluate, settled=0.99)
+    found = level_intervals(grid, y, rate, 0.99, evaluate)
     exact = (math.pi / 2 + 0.3 + 2 * math.pi * np.arange(3)).tolist()
     kinds = set()
-    for p, v, e in zip(peak.tolist(), value.tolist(), exact, strict=True):
+    for p, v, e in zip(found.peak.tolist(), found.peak_value.tolist(), exact, strict=True):
         sample = int(np.argmin(np.abs(grid - e)))
-        if y[0, sample] >= 0.99:  # already high enough: the sample stands
+        if y[0, sample] >= 0.99:  # a sample already shows it above the level: the sample stands
             assert p == grid[sample] and v == y[0, sample]
-            kinds.add("settled")
-        else:
+            kinds.add("sampled")
+        else:  # it crests the level between samples: refined
             assert abs(p - e) < 1e-6 and abs(v - 1.0) < 1e-12
             kinds.add("refined")
-    assert kinds == {"settled", "refined"}
-    # Either way, the intervals above a level below the settled value are the same.
-    exact_intervals = intervals_above(grid, y, rate, 0.5, evaluate)
-    settled = intervals_above(grid, y, rate, 0.5, evaluate, exact_peaks=False)
-    assert np.allclose(settled.start, exact_intervals.start, atol=1e-9)
-    assert np.allclose(settled.end, exact_intervals.end, atol=1e-9)
+    assert kinds == {"sampled", "refined"}
+    # Either way, the intervals are those intervals_above finds.
+    exact_intervals = intervals_above(grid, y, rate, 0.99, evaluate)
+    assert np.allclose(found.start, exact_intervals.start, atol=1e-9)
+    assert np.allclose(found.end, exact_intervals.end, atol=1e-9)

@@ -18,16 +18,7 @@ from ..sky import Array, Orbit, SunTrack, itrs_to_teme, shadow_depth, teme_to_it
 from ..trajectory import TrajectoryOrbit
 from ..utc import unix_to_jd
 from .nodes import NodeOrbit, evaluate_cubic
-from .roots import (
-    Brackets,
-    Evaluate,
-    Index,
-    Intervals,
-    crossing_brackets,
-    find_peaks,
-    merge_peaks,
-    solve_crossings,
-)
+from .roots import Index, Intervals, level_intervals
 from .track import Track, track_orbit
 
 
@@ -215,36 +206,3 @@ def _shadows(orbits: FleetOrbits, sun: SunTrack, grid: Array, r_teme: Array, v_t
     depth, depth_rate = shadow_depth(r_teme, v_teme, sun.geometric_teme_km(grid)[:, None, :])
     with np.errstate(invalid="ignore"):
         return level_intervals(grid, depth, depth_rate, 0.0, shadow)
-
-
-def level_intervals(grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate) -> Intervals:
-    """:func:`~isspass.search.roots.intervals_above` where only the start and end matter.
-
-    A peak some sample already shows at or above the level is not refined (its interval
-    exists, and the crossings either side are bracketed by the samples), nor one too far
-    below it to crest it between samples: only the peaks that might are. The starts and
-    ends are the same; the peaks are the samples' (so not for reporting).
-    """
-    owner, inner = np.nonzero((y[:, 1:-1] > y[:, :-2]) & (y[:, 1:-1] >= y[:, 2:]))
-    inner = inner + 1
-    sampled = y[owner, inner]
-    shown = sampled >= level
-
-    def might_crest(o: Index, i: Index) -> NDArray[np.bool_]:
-        # Between samples i-1 and i+1 the function rises at most by the larger of its rates there
-        # times the width (the rate falls monotonically through a peak); twice that for safety.
-        rise = 2.0 * np.maximum(np.abs(rate[o, i - 1]), np.abs(rate[o, i + 1])) * (grid[i + 1] - grid[i - 1])
-        return (y[o, i] < level) & (y[o, i] + rise >= level)
-
-    o_low, p_low, v_low = find_peaks(grid, y, rate, evaluate, might_crest)
-    owner = np.concatenate([owner[shown], o_low])
-    peak = np.concatenate([grid[inner[shown]], p_low])
-    value = np.concatenate([sampled[shown], v_low])
-    keep = value >= level
-    order = np.lexsort((peak[keep], owner[keep]))
-    owner, peak, value = owner[keep][order], peak[keep][order], value[keep][order]
-    rise, fall = crossing_brackets(grid, y, level, owner, peak, value)
-    both = solve_crossings(Brackets.join([rise, fall]), evaluate)
-    start, end = both[: peak.size], both[peak.size :]
-    chosen = merge_peaks(owner, start, value)
-    return Intervals(owner[chosen], start[chosen], peak[chosen], end[chosen], value[chosen])

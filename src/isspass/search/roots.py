@@ -154,14 +154,11 @@ def find_peaks(
     rate: Array,
     evaluate: Evaluate,
     candidate: Callable[[Index, Index], NDArray[np.bool_]] | None = None,
-    settled: float | None = None,
 ) -> tuple[Index, Array, Array]:
     """Local maxima of each row of ``y`` (k, n), refined on the derivative ``rate``.
 
     ``evaluate(x, owner)`` gives the function and its derivative at ``x`` for rows
     ``owner``; ``candidate(owner, index)`` may rule out samples whose peak cannot matter.
-    With ``settled``, a peak whose sample already reaches that value is not refined: the
-    sample stands for it (for a caller that needs only the intervals above a level).
     Returns the owner row, the time and the value of every peak.
 
     >>> grid = np.linspace(0.0, 10.0, 11)
@@ -177,9 +174,9 @@ def find_peaks(
         owner, inner = owner[keep], inner[keep]
     r_lo, r_hi = rate[owner, inner - 1], rate[owner, inner + 1]
     bracketed = (r_lo > 0) & (r_hi < 0)
-    if settled is not None:
-        bracketed &= y[owner, inner] < settled
     peak = grid[inner].astype(float)
+    sample = y[owner, inner]
+    value = sample.copy()
     if np.any(bracketed):
         who = owner[bracketed]
         peak[bracketed] = bisect(
@@ -189,10 +186,7 @@ def find_peaks(
             r_lo[bracketed],
             r_hi[bracketed],
         )
-    value = y[owner, inner].copy()
-    if np.any(bracketed):
-        value[bracketed] = evaluate(peak[bracketed], owner[bracketed])[0]
-    sample = y[owner, inner]
+        value[bracketed] = evaluate(peak[bracketed], who)[0]
     better_sample = value < sample  # never report a peak lower than a sample beside it
     return owner, np.where(better_sample, grid[inner], peak), np.where(better_sample, sample, value)
 
@@ -332,17 +326,44 @@ def merge_peaks(owner: Index, start: Array, value: Array) -> Index:
     return np.sort(order[first])
 
 
-def intervals_above(
-    grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate, exact_peaks: bool = True
-) -> Intervals:
-    """Every maximal interval of each row with ``y >= level``, its peak time and value.
-
-    Without ``exact_peaks``, a peak that a sample shows above the level is that sample
-    (the intervals are the same; only their peaks are not refined).
-    """
-    owner, peak, value = find_peaks(grid, y, rate, evaluate, settled=None if exact_peaks else level)
+def intervals_above(grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate) -> Intervals:
+    """Every maximal interval of each row with ``y >= level``, its peak time and value."""
+    owner, peak, value = find_peaks(grid, y, rate, evaluate)
     keep = value >= level
     owner, peak, value = owner[keep], peak[keep], value[keep]
+    rise, fall = crossing_brackets(grid, y, level, owner, peak, value)
+    both = solve_crossings(Brackets.join([rise, fall]), evaluate)
+    start, end = both[: peak.size], both[peak.size :]
+    chosen = merge_peaks(owner, start, value)
+    return Intervals(owner[chosen], start[chosen], peak[chosen], end[chosen], value[chosen])
+
+
+def level_intervals(grid: Array, y: Array, rate: Array, level: float, evaluate: Evaluate) -> Intervals:
+    """:func:`intervals_above` where only the start and end matter (eclipses).
+
+    A peak some sample already shows at or above the level is not refined (its interval
+    exists, and the crossings either side are bracketed by the samples), nor one too far
+    below it to crest it between samples: only the peaks that might are. The starts and
+    ends are the same; the peaks are the samples' (so not for reporting).
+    """
+    owner, inner = np.nonzero((y[:, 1:-1] > y[:, :-2]) & (y[:, 1:-1] >= y[:, 2:]))
+    inner = inner + 1
+    sampled = y[owner, inner]
+    shown = sampled >= level
+
+    def might_crest(o: Index, i: Index) -> NDArray[np.bool_]:
+        # Between samples i-1 and i+1 the function rises at most by the larger of its rates there
+        # times the width (the rate falls monotonically through a peak); twice that for safety.
+        rise = 2.0 * np.maximum(np.abs(rate[o, i - 1]), np.abs(rate[o, i + 1])) * (grid[i + 1] - grid[i - 1])
+        return (y[o, i] < level) & (y[o, i] + rise >= level)
+
+    o_low, p_low, v_low = find_peaks(grid, y, rate, evaluate, might_crest)
+    owner = np.concatenate([owner[shown], o_low])
+    peak = np.concatenate([grid[inner[shown]], p_low])
+    value = np.concatenate([sampled[shown], v_low])
+    keep = value >= level
+    order = np.lexsort((peak[keep], owner[keep]))
+    owner, peak, value = owner[keep][order], peak[keep][order], value[keep][order]
     rise, fall = crossing_brackets(grid, y, level, owner, peak, value)
     both = solve_crossings(Brackets.join([rise, fall]), evaluate)
     start, end = both[: peak.size], both[peak.size :]

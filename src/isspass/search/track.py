@@ -21,7 +21,7 @@ from ..sky import Array, Orbit, Sites, SunTrack, shadow_depth, sin_altitude
 from ..trajectory import TrajectoryOrbit, TrajectorySatellite
 from ..utc import DAY_S
 from .nodes import NodeOrbit
-from .roots import Evaluate, Index, Intervals, intervals_above
+from .roots import Evaluate, Index, Intervals, level_intervals
 
 #: Grid samples per orbit: peaks of altitude and of shadow depth are half an orbit apart.
 _SAMPLES_PER_ORBIT = 32
@@ -111,7 +111,7 @@ class Track:
             return shadow_depth(r, v, orbit.sun.geometric_teme_km(s))
 
         depth, depth_rate = shadow_depth(r_teme, v_teme, orbit.sun.geometric_teme_km(grid))
-        shade = intervals_above(grid, depth[None, :], depth_rate[None, :], 0.0, shadow, exact_peaks=False)
+        shade = level_intervals(grid, depth[None, :], depth_rate[None, :], 0.0, shadow)
         return cls(satellite, nodes, grid, r_itrs, v_itrs, shade, duration_s, step)
 
     def timing_uncertainty_s(self, when: datetime) -> float:
